@@ -66,14 +66,20 @@ size_t pth_rules_in_range(uint32_t lo, uint32_t hi, struct pth_rules *out,
 bool pth_rules_equal(const struct pth_rules *a, const struct pth_rules *b);
 
 /*
- * Parses "3", "3.11", "3.11.7", "3.13.0b1" or "3.13.0rc2" into a range:
- * a missing micro or level widens the range to every matching release.
+ * Parses "3", "3.11", "3.11.7", "3.13.0b", "3.13.0b1" or "3.13.0rc2" into
+ * a range. A missing minor or micro widens the range to every matching
+ * release ("3.11" is 3.11.0a0 to 3.11.255), and a level without a serial
+ * to every serial. "3.11.7" is the final release only, because CPython
+ * spells a pre-release with its level ("3.13.0rc2") in sys.version.
  * Returns 0, or -EINVAL for text that is not a version.
  */
 __attribute__((warn_unused_result))
 int pyver_parse(const char *text, size_t len, uint32_t *lo, uint32_t *hi);
 
-/* Formats a version ("3.11.7", "3.13.0b1") into buf; returns buf. */
+/*
+ * Formats a version ("3.11.7", "3.13.0b1") into buf and returns buf.
+ * 16 bytes always fit; a smaller buf that is too short gets "".
+ */
 char *pyver_format(uint32_t version, char *buf, size_t size);
 
 #endif
