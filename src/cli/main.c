@@ -204,12 +204,13 @@ parse_depth(const char *text, int *out)
 	return 0;
 }
 
+/* Reports an invalid option value; help names the accepted values. */
 static int
-usage_error(const char *fmt, const char *value)
+usage_error(const char *option, const char *value, const char *help)
 {
-	fputs("sitehound: ", stderr);
-	fprintf(stderr, fmt, value);
-	fputs("\nTry 'sitehound scan --help' for more information.\n", stderr);
+	fprintf(stderr, "sitehound: invalid %s '", option);
+	print_escaped_stderr(value);
+	fprintf(stderr, "': %s\nTry 'sitehound scan --help' for more information.\n", help);
 	return EXIT_TROUBLE;
 }
 
@@ -252,7 +253,7 @@ cmd_scan(int argc, char **argv)
 			break;
 		case 'f':
 			if (out_format_parse(optarg, &format) < 0)
-				return usage_error("invalid --format '%s': use text or jsonl", optarg);
+				return usage_error("--format", optarg, "use text or jsonl");
 			break;
 		case 'o':
 			output = optarg;
@@ -262,25 +263,25 @@ cmd_scan(int argc, char **argv)
 			break;
 		case OPT_MIN_SEVERITY:
 			if (severity_parse(optarg, &ctx.min_severity) < 0)
-				return usage_error("invalid --min-severity '%s': use info, low, medium or high",
-						   optarg);
+				return usage_error("--min-severity", optarg,
+						   "use info, low, medium or high");
 			break;
 		case OPT_PYTHON_VERSION:
 			if (pyver_parse(optarg, strlen(optarg), &opts.ver_lo, &opts.ver_hi) < 0)
-				return usage_error("invalid --python-version '%s': use a CPython version such as 3.12.4",
-						   optarg);
+				return usage_error("--python-version", optarg,
+						   "use a CPython version such as 3.12.4");
 			break;
 		case OPT_MAX_DEPTH:
 			if (parse_depth(optarg, &opts.max_depth) < 0)
-				return usage_error("invalid --max-depth '%s': use a number from 0 to 64", optarg);
+				return usage_error("--max-depth", optarg, "use a number from 0 to 64");
 			break;
 		case OPT_NETWORK_MOUNTS:
 			opts.network_mounts = true;
 			break;
 		case OPT_MAX_FILE_SIZE:
 			if (parse_size(optarg, &opts.max_file_size) < 0)
-				return usage_error("invalid --max-file-size '%s': use a positive number of bytes",
-						   optarg);
+				return usage_error("--max-file-size", optarg,
+						   "use a positive number of bytes");
 			break;
 		case 'h':
 			fputs(scan_usage, stdout);

@@ -51,6 +51,8 @@ struct install {
 	bool debian;           /* Debian's dist-packages layout patch applies */
 	bool freethreaded;
 	bool system_site;      /* venv: include-system-site-packages */
+	char *venv_home;       /* venv: the home key of pyvenv.cfg, NULL when absent */
+	long venv_home_line;
 	char *why;             /* how this installation was found */
 	/* sys.path entries before the site directories: zip, stdlib, lib-dynload */
 	char **syspath;

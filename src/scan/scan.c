@@ -1,0 +1,366 @@
+#include "scan/scan.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "scan/discover.h"
+#include "scan/scanner.h"
+
+/* Default cap on the bytes read from one file. */
+#define SCAN_FILE_MAX_DEFAULT (64u * 1024 * 1024)
+#define SCAN_DEPTH_DEFAULT 6
+
+void
+scan_options_init(struct scan_options *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->root = "/";
+	opts->ver_lo = PYVER_ANY_LO;
+	opts->ver_hi = PYVER_ANY_HI;
+	opts->max_depth = SCAN_DEPTH_DEFAULT;
+	opts->max_file_size = SCAN_FILE_MAX_DEFAULT;
+}
+
+int
+scanner_emit(struct scanner *s, struct finding *f)
+{
+	int rc;
+
+	f->time = s->opts->now;
+	rc = s->cb->on_finding ? s->cb->on_finding(f, s->cb->ctx) : 0;
+	finding_free(f);
+	return rc;
+}
+
+void
+scanner_diag(struct scanner *s, const char *path, long line, int err, const char *message)
+{
+	struct scan_diag d = { path, line, err, message };
+
+	if (s->cb->on_diag)
+		s->cb->on_diag(&d, s->cb->ctx);
+}
+
+bool
+scanner_seen(struct scanner *s, const char *rule, const char *path)
+{
+	char *key = NULL;
+	bool seen;
+
+	if (asprintf(&key, "%s\n%s", rule, path) < 0)
+		return false;
+	seen = strlist_has(&s->reported, key);
+	if (!seen && strlist_add(&s->reported, key) < 0)
+		seen = false;
+	free(key);
+	return seen;
+}
+
+static bool
+in_temp_dir(const char *path)
+{
+	static const char *const temp[] = { "/tmp", "/var/tmp", "/dev/shm", "/run/shm" };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(temp) / sizeof(temp[0]); i++) {
+		n = strlen(temp[i]);
+		if (strncmp(path, temp[i], n) == 0 && (path[n] == '/' || path[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+bool
+scanner_path_is_unsafe(struct scanner *s, const char *path, char **why)
+{
+	struct stat st;
+	char *cur;
+
+	*why = NULL;
+	if (in_temp_dir(path)) {
+		*why = strdup("a temporary directory");
+		return true;
+	}
+	cur = strdup(path);
+	if (!cur)
+		return false;
+	for (;;) {
+		if (fsroot_stat(&s->root, cur, true, &st) == 0) {
+			bool unsafe = (st.st_mode & S_IWOTH) != 0;
+
+			if (unsafe && asprintf(why, "%s is writable by every user", cur) < 0)
+				*why = NULL;
+			free(cur);
+			return unsafe;
+		}
+		if (strcmp(cur, "/") == 0)
+			break;
+		{
+			char *up = path_dirname(cur);
+
+			free(cur);
+			cur = up;
+			if (!cur)
+				return false;
+		}
+	}
+	free(cur);
+	return false;
+}
+
+char *
+ranges_describe(const struct ranges *r)
+{
+	char buf[512], lo[32], hi[32];
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < r->count; i++) {
+		int n;
+
+		pyver_format(r->lo[i], lo, sizeof(lo));
+		pyver_format(r->hi[i], hi, sizeof(hi));
+		if (r->lo[i] == r->hi[i])
+			n = snprintf(buf + used, sizeof(buf) - used, "%sCPython %s", i ? ", " : "", lo);
+		else
+			n = snprintf(buf + used, sizeof(buf) - used, "%sCPython %s to %s", i ? ", " : "", lo, hi);
+		if (n < 0 || (size_t)n >= sizeof(buf) - used)
+			break;
+		used += (size_t)n;
+	}
+	return strdup(buf);
+}
+
+static int
+ranges_add(struct ranges *r, uint32_t lo, uint32_t hi, const char *label)
+{
+	size_t i;
+	char *joined = NULL;
+
+	for (i = 0; i < r->count; i++) {
+		if (r->lo[i] == lo && r->hi[i] == hi)
+			return 0;
+	}
+	if (r->count == RANGES_MAX)
+		return 0;
+	r->lo[r->count] = lo;
+	r->hi[r->count] = hi;
+	r->count++;
+	if (!label)
+		return 0;
+	if (!r->label)
+		r->label = strdup(label);
+	else if (!strstr(r->label, label) && asprintf(&joined, "%s; %s", r->label, label) >= 0) {
+		free(r->label);
+		r->label = joined;
+	}
+	return r->label ? 0 : -ENOMEM;
+}
+
+static void
+scanner_free(struct scanner *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsites; i++) {
+		free(s->sites[i].path);
+		strlist_free(&s->sites[i].additions);
+	}
+	free(s->sites);
+	strlist_free(&s->reported);
+	fsroot_close(&s->root);
+}
+
+static int
+scanner_init(struct scanner *s, const struct scan_options *opts, const struct scan_callbacks *cb)
+{
+	memset(s, 0, sizeof(*s));
+	s->opts = opts;
+	s->cb = cb;
+	s->root.fd = -1;
+	s->nuniverse = pth_rules_in_range(PYVER_ANY_LO, PYVER_ANY_HI, s->universe,
+					  s->universe_example, VARIANTS_MAX);
+	return fsroot_open(&s->root, opts->root);
+}
+
+/* The ranges of every installation that reads site directory dir. */
+static int
+ranges_for_site(const struct installs *all, const char *dir, struct ranges *r)
+{
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < all->count && rc == 0; i++) {
+		const struct install *in = &all->items[i];
+
+		for (k = 0; k < in->nsites && rc == 0; k++) {
+			if (strcmp(in->sites[k].path, dir) == 0)
+				rc = ranges_add(r, in->ver_lo, in->ver_hi, in->label);
+		}
+	}
+	return rc;
+}
+
+static int
+add_unique(struct strlist *l, const char *path)
+{
+	return strlist_has(l, path) ? 0 : strlist_add(l, path);
+}
+
+static int
+scan_install(struct scanner *s, const struct install *in, const struct installs *all)
+{
+	struct strlist syspath = { NULL, 0 };
+	struct ranges own = { { 0 }, { 0 }, 0, NULL };
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < in->nsyspath && rc == 0; i++)
+		rc = add_unique(&syspath, in->syspath[i]);
+	for (i = 0; i < in->nsites && rc == 0; i++) {
+		struct ranges shared = { { 0 }, { 0 }, 0, NULL };
+		const struct site_result *res;
+
+		rc = ranges_for_site(all, in->sites[i].path, &shared);
+		if (rc == 0)
+			rc = scan_site_dir(s, in->sites[i].path, &shared, 0, &res);
+		free(shared.label);
+		if (rc < 0 || !res)
+			continue;
+		rc = add_unique(&syspath, in->sites[i].path);
+		for (k = 0; k < res->additions.count && rc == 0; k++)
+			rc = add_unique(&syspath, res->additions.items[k]);
+	}
+	if (rc == 0)
+		rc = ranges_add(&own, in->ver_lo, in->ver_hi, in->label);
+	if (rc == 0)
+		rc = scan_customize(s, &syspath, &own);
+	if (rc == 0)
+		rc = scan_install_files(s, in, all);
+	free(own.label);
+	strlist_free(&syspath);
+	return rc;
+}
+
+static bool
+name_ends_with(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n >= k && strcmp(name + n - k, suffix) == 0;
+}
+
+static bool
+is_customize_name(const char *name)
+{
+	const char *module = strncmp(name, "sitecustomize", 13) == 0 ? "sitecustomize"
+			     : strncmp(name, "usercustomize", 13) == 0 ? "usercustomize" : NULL;
+
+	if (!module)
+		return false;
+	name += 13;
+	return strcmp(name, ".py") == 0 || strcmp(name, ".pyc") == 0 ||
+	       (name[0] == '.' && name_ends_with(name, ".so"));
+}
+
+/* One PATH argument: a site directory or a single hook file. */
+static int
+scan_argument(struct scanner *s, const char *arg, const struct ranges *r)
+{
+	const struct site_result *res;
+	struct strlist syspath = { NULL, 0 }, additions = { NULL, 0 };
+	struct stat st;
+	const char *name;
+	char *path;
+	size_t k;
+	int rc;
+
+	path = path_normalize("/", arg);
+	if (!path)
+		return -ENOMEM;
+	rc = fsroot_stat(&s->root, path, true, &st);
+	if (rc < 0) {
+		scanner_diag(s, path, 0, -rc, NULL);
+		free(path);
+		return 0;
+	}
+	name = strrchr(path, '/');
+	name = name ? name + 1 : path;
+	if (S_ISDIR(st.st_mode)) {
+		rc = scan_site_dir(s, path, r, 0, &res);
+		if (rc == 0 && res) {
+			rc = add_unique(&syspath, path);
+			for (k = 0; k < res->additions.count && rc == 0; k++)
+				rc = add_unique(&syspath, res->additions.items[k]);
+		}
+		if (rc == 0)
+			rc = scan_customize(s, &syspath, r);
+	} else if (name_ends_with(name, "._pth")) {
+		rc = scan_dotpth_file(s, path, r->label);
+	} else if (strcmp(name, "pyvenv.cfg") == 0) {
+		rc = scan_pyvenv_file(s, path, NULL);
+	} else if (name_ends_with(name, ".start")) {
+		rc = scan_start_file(s, path, r);
+	} else if (is_customize_name(name)) {
+		rc = scan_customize_file(s, path, r);
+	} else {
+		if (!name_ends_with(name, ".pth"))
+			scanner_diag(s, path, 0, 0, "not a known start-up hook file name; read as a .pth file");
+		rc = scan_pth_file(s, path, r, &additions, 0);
+	}
+	strlist_free(&additions);
+	strlist_free(&syspath);
+	free(path);
+	return rc;
+}
+
+int
+scan_run(const struct scan_options *opts, const struct scan_callbacks *cb)
+{
+	struct scanner s;
+	struct installs all = { NULL, 0 };
+	size_t i;
+	int rc;
+
+	rc = scanner_init(&s, opts, cb);
+	if (rc < 0) {
+		scanner_free(&s);
+		return rc;
+	}
+	if (opts->npaths > 0) {
+		struct ranges r = { { opts->ver_lo }, { opts->ver_hi }, 1, NULL };
+
+		for (i = 0; i < opts->npaths && rc == 0; i++)
+			rc = scan_argument(&s, opts->paths[i], &r);
+		scanner_free(&s);
+		return rc;
+	}
+	rc = discover_run(&s.root, opts, cb, &all);
+	for (i = 0; i < all.count && rc == 0; i++)
+		rc = scan_install(&s, &all.items[i], &all);
+	installs_free(&all);
+	scanner_free(&s);
+	return rc;
+}
+
+int
+scan_list_sites(const struct scan_options *opts, const struct scan_callbacks *cb)
+{
+	struct fsroot root;
+	struct installs all = { NULL, 0 };
+	size_t i;
+	int rc;
+
+	rc = fsroot_open(&root, opts->root);
+	if (rc < 0)
+		return rc;
+	rc = discover_run(&root, opts, cb, &all);
+	for (i = 0; i < all.count && rc == 0 && cb->on_install; i++)
+		rc = cb->on_install(&all.items[i], cb->ctx);
+	installs_free(&all);
+	fsroot_close(&root);
+	return rc;
+}

@@ -1,0 +1,107 @@
+/*
+ * scanner: state shared by the parts of one scan (site directories, .pth
+ * files, customize modules, interpreter files). Internal to src/scan.
+ *
+ * All memory hangs off struct scanner and is released by scanner_free().
+ * Functions return 0 or a negative errno; a negative value stops the scan,
+ * so problems with single files are reported and then return 0.
+ */
+#ifndef SITEHOUND_SCAN_SCANNER_H
+#define SITEHOUND_SCAN_SCANNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/finding.h"
+#include "core/strlist.h"
+#include "python/version.h"
+#include "scan/discover.h"
+#include "scan/fsroot.h"
+#include "scan/scan.h"
+
+/* Distinct .pth rule sets across all releases; the table has fewer. */
+#define VARIANTS_MAX 16
+/* site.addsitedir() calls followed inside each other, at most. */
+#define ADDSITEDIR_DEPTH_MAX 8
+/* Release ranges that share one site directory, at most. */
+#define RANGES_MAX 32
+
+/* The releases that read one site directory. */
+struct ranges {
+	uint32_t lo[RANGES_MAX], hi[RANGES_MAX];
+	size_t count;
+	char *label; /* the interpreters, for the finding's interpreter field */
+};
+
+/* A site directory already read, with what its .pth files add to sys.path. */
+struct site_result {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	struct strlist additions;
+};
+
+struct scanner {
+	const struct scan_options *opts;
+	const struct scan_callbacks *cb;
+	struct fsroot root;
+	struct pth_rules universe[VARIANTS_MAX];
+	uint32_t universe_example[VARIANTS_MAX];
+	size_t nuniverse;
+	struct site_result *sites;
+	size_t nsites;
+	struct strlist reported; /* "rule\npath" keys already reported */
+};
+
+/* Hands f to the finding callback and frees it; returns the callback's verdict. */
+__attribute__((warn_unused_result))
+int scanner_emit(struct scanner *s, struct finding *f);
+void scanner_diag(struct scanner *s, const char *path, long line, int err, const char *message);
+/* True when rule+path was reported before; remembers it otherwise. */
+bool scanner_seen(struct scanner *s, const char *rule, const char *path);
+
+/*
+ * Reads one site directory (its .pth and .start files) for the releases
+ * in r, once per scan; *out points at the cached result.
+ */
+__attribute__((warn_unused_result))
+int scan_site_dir(struct scanner *s, const char *dir, const struct ranges *r, int depth,
+		  const struct site_result **out);
+/* Reads one .pth file given as a PATH argument. */
+__attribute__((warn_unused_result))
+int scan_pth_file(struct scanner *s, const char *path, const struct ranges *r,
+		  struct strlist *additions, int depth);
+
+/*
+ * Resolves sitecustomize and usercustomize over the modelled sys.path
+ * (first match wins, later candidates reported as shadowed) and checks
+ * their __pycache__ byte code.
+ */
+__attribute__((warn_unused_result))
+int scan_customize(struct scanner *s, const struct strlist *syspath, const struct ranges *r);
+/* Checks one module file given as a PATH argument. */
+__attribute__((warn_unused_result))
+int scan_customize_file(struct scanner *s, const char *path, const struct ranges *r);
+
+/* ._pth files, pythonXY.zip and pyvenv.cfg of one installation. */
+__attribute__((warn_unused_result))
+int scan_install_files(struct scanner *s, const struct install *in, const struct installs *all);
+__attribute__((warn_unused_result))
+int scan_dotpth_file(struct scanner *s, const char *path, const char *label);
+__attribute__((warn_unused_result))
+int scan_pyvenv_file(struct scanner *s, const char *path, const struct installs *all);
+__attribute__((warn_unused_result))
+int scan_start_file(struct scanner *s, const char *path, const struct ranges *r);
+
+/*
+ * True when path lies in a temporary directory or when it, or the nearest
+ * existing directory above it, is writable by every user.
+ */
+bool scanner_path_is_unsafe(struct scanner *s, const char *path, char **why);
+
+/* Formats the releases of r as text ("3.11.2", "3.12.0a0 to 3.12.255"). */
+char *ranges_describe(const struct ranges *r);
+
+#endif

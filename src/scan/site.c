@@ -1,0 +1,574 @@
+/*
+ * Site directories and .pth files, read as site.addsitedir() and
+ * site.addpackage() of each modelled CPython release read them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "python/pth.h"
+#include "scan/scanner.h"
+
+/* Executable lines tracked per file; a longer file is reported as such. */
+#define EXEC_LINES_MAX 65536
+
+/* One executable line, keyed by its byte offset, across rule sets. */
+struct exec_line {
+	size_t offset;
+	size_t len[VARIANTS_MAX];
+	long number[VARIANTS_MAX];
+	unsigned runs;  /* bit i: runs under universe rule set i */
+};
+
+struct pth_eval {
+	struct exec_line *lines;
+	size_t count;
+	unsigned in_range;   /* bit i: rule set i applies to an interpreter here */
+	unsigned aborts;     /* bit i: reading the file aborts start-up */
+	size_t abort_offset;
+	unsigned hidden_skip; /* bit i: the file is hidden and skipped */
+	unsigned start_skip;  /* bit i: a NAME.start silences the import lines */
+};
+
+static unsigned
+variants_in_ranges(const struct scanner *s, const struct ranges *r)
+{
+	struct pth_rules sets[VARIANTS_MAX];
+	unsigned mask = 0;
+	size_t i, j, k, n;
+
+	for (k = 0; k < r->count; k++) {
+		n = pth_rules_in_range(r->lo[k], r->hi[k], sets, NULL, VARIANTS_MAX);
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < s->nuniverse; j++) {
+				if (pth_rules_equal(&sets[i], &s->universe[j]))
+					mask |= 1u << j;
+			}
+		}
+	}
+	return mask;
+}
+
+static struct exec_line *
+exec_line_at(struct pth_eval *ev, size_t offset)
+{
+	struct exec_line *p;
+	size_t i;
+
+	for (i = ev->count; i > 0; i--) {
+		if (ev->lines[i - 1].offset == offset)
+			return &ev->lines[i - 1];
+	}
+	if (ev->count == EXEC_LINES_MAX)
+		return NULL;
+	p = realloc(ev->lines, (ev->count + 1) * sizeof(*p));
+	if (!p)
+		return NULL;
+	ev->lines = p;
+	p = &ev->lines[ev->count++];
+	memset(p, 0, sizeof(*p));
+	p->offset = offset;
+	return p;
+}
+
+static int
+compare_exec_lines(const void *a, const void *b)
+{
+	const struct exec_line *x = a, *y = b;
+
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+static char *
+describe_variants(const struct scanner *s, unsigned mask)
+{
+	char buf[256], v[32];
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < s->nuniverse; i++) {
+		int n;
+
+		if (!(mask & (1u << i)))
+			continue;
+		pyver_format(s->universe_example[i], v, sizeof(v));
+		n = snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? ", " : "", v);
+		if (n < 0 || (size_t)n >= sizeof(buf) - used)
+			break;
+		used += (size_t)n;
+	}
+	return strdup(buf);
+}
+
+static bool
+has_start_file(struct scanner *s, const char *dir, const char *name)
+{
+	size_t n = strlen(name);
+	char *start, *path;
+	bool found;
+
+	start = malloc(n + 3);
+	if (!start)
+		return false;
+	memcpy(start, name, n - 4);
+	memcpy(start + n - 4, ".start", 7);
+	path = path_join(dir, start);
+	free(start);
+	if (!path)
+		return false;
+	found = fsroot_exists(&s->root, path);
+	free(path);
+	return found;
+}
+
+static int
+evaluate_variants(struct scanner *s, const uint8_t *buf, size_t len, bool hidden,
+		  bool start_exists, struct pth_eval *ev)
+{
+	size_t i, k;
+	int rc;
+
+	for (i = 0; i < s->nuniverse; i++) {
+		const struct pth_rules *rules = &s->universe[i];
+		struct pth_result res;
+
+		if (hidden && rules->skip_hidden) {
+			ev->hidden_skip |= 1u << i;
+			continue;
+		}
+		rc = pth_parse(buf, len, rules, &res);
+		if (rc < 0)
+			return rc;
+		if (res.aborts) {
+			ev->aborts |= 1u << i;
+			ev->abort_offset = res.abort_offset;
+		}
+		if (start_exists && rules->start_files)
+			ev->start_skip |= 1u << i;
+		for (k = 0; k < res.nlines; k++) {
+			const struct pth_line *l = &res.lines[k];
+			struct exec_line *e;
+
+			if (l->kind != PTH_LINE_EXEC)
+				continue;
+			e = exec_line_at(ev, l->offset);
+			if (!e) {
+				pth_result_free(&res);
+				return ev->count == EXEC_LINES_MAX ? -E2BIG : -ENOMEM;
+			}
+			e->len[i] = l->len;
+			e->number[i] = l->number;
+			if (l->reached && !(ev->start_skip & (1u << i)))
+				e->runs |= 1u << i;
+		}
+		pth_result_free(&res);
+	}
+	if (ev->count > 1)
+		qsort(ev->lines, ev->count, sizeof(ev->lines[0]), compare_exec_lines);
+	return 0;
+}
+
+static int
+first_bit(unsigned mask)
+{
+	int i;
+
+	for (i = 0; i < VARIANTS_MAX; i++) {
+		if (mask & (1u << i))
+			return i;
+	}
+	return -1;
+}
+
+static bool
+mentions_exit(const uint8_t *line, size_t len)
+{
+	static const char *const words[] = { "exit(", "SystemExit", "_exit(", "abort(" };
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (memmem(line, len, words[i], strlen(words[i])))
+			return true;
+	}
+	return false;
+}
+
+static int
+report_exec_line(struct scanner *s, const char *path, const struct ranges *r,
+		 const uint8_t *buf, const struct exec_line *e, const struct pth_eval *ev)
+{
+	unsigned here = e->runs & ev->in_range, elsewhere = e->runs & ~ev->in_range;
+	struct finding f;
+	char *text;
+	int v, rc = 0;
+
+	if (!here && !elsewhere)
+		return 0;
+	v = first_bit(here ? here : elsewhere);
+	if (here)
+		finding_init(&f, "pth-exec", "pth", SEV_MEDIUM, CONF_MEDIUM);
+	else
+		finding_init(&f, "pth-exec-latent", "pth", SEV_LOW, CONF_MEDIUM);
+	f.line = e->number[v];
+	rc = finding_set_path(&f, path);
+	if (rc == 0)
+		rc = finding_set_evidence(&f, buf + e->offset, e->len[v]);
+	if (rc == 0 && r->label)
+		rc = finding_set_interpreter(&f, r->label);
+	if (rc == 0 && here)
+		rc = finding_add_reason(&f, "line starts with 'import', so site.py runs it with exec() at every interpreter start");
+	if (rc == 0 && here && here != ev->in_range) {
+		text = describe_variants(s, here);
+		rc = text ? finding_add_reason(&f, "runs only on some releases this installation may be (%s); the patch level decides", text) : -ENOMEM;
+		free(text);
+	}
+	if (rc == 0 && !here) {
+		char *ranges = ranges_describe(r);
+
+		text = describe_variants(s, elsewhere);
+		rc = text && ranges ? finding_add_reason(&f, "does not run on %s, but runs on CPython %s: an upgrade or another interpreter activates it", ranges, text) : -ENOMEM;
+		free(text);
+		free(ranges);
+	}
+	if (rc == 0 && (ev->hidden_skip & ev->in_range) && (here || elsewhere))
+		rc = finding_add_reason(&f, "hidden file: CPython 3.8.19, 3.9.19, 3.10.14, 3.11.8, 3.12.2 and 3.13 skip names starting with '.', older releases run them");
+	if (rc == 0 && (ev->start_skip & ev->in_range))
+		rc = finding_add_reason(&f, "a .start file of the same name makes CPython 3.15 and later ignore this line");
+	if (rc == 0 && mentions_exit(buf + e->offset, e->len[v]))
+		rc = finding_add_reason(&f, "calls an exit function: if it runs, interpreter start-up stops here");
+	if (rc < 0) {
+		finding_free(&f);
+		return rc;
+	}
+	return scanner_emit(s, &f);
+}
+
+static int
+report_file_problem(struct scanner *s, const char *path, const char *rule, enum severity sev,
+		    const char *label, const char *reason)
+{
+	struct finding f;
+	int rc;
+
+	finding_init(&f, rule, "pth", sev, CONF_MEDIUM);
+	rc = finding_set_path(&f, path);
+	if (rc == 0 && label)
+		rc = finding_set_interpreter(&f, label);
+	if (rc == 0)
+		rc = finding_add_reason(&f, "%s", reason);
+	if (rc < 0) {
+		finding_free(&f);
+		return rc;
+	}
+	return scanner_emit(s, &f);
+}
+
+/* Python's str.rstrip() for the ASCII whitespace a path line can end in. */
+static size_t
+rstrip_len(const uint8_t *p, size_t len)
+{
+	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\n' ||
+			   p[len - 1] == '\r' || p[len - 1] == '\f' || p[len - 1] == '\v'))
+		len--;
+	return len;
+}
+
+static int
+handle_path_line(struct scanner *s, const char *dir, const char *path, const struct ranges *r,
+		 const uint8_t *line, size_t len, long number, struct strlist *additions)
+{
+	struct finding f;
+	char *text, *target, *why = NULL;
+	size_t n = rstrip_len(line, len);
+	int rc = 0;
+
+	if (n == 0 || memchr(line, '\0', n))
+		return 0;
+	text = strndup((const char *)line, n);
+	if (!text)
+		return -ENOMEM;
+	target = path_normalize(dir, text);
+	free(text);
+	if (!target)
+		return -ENOMEM;
+	if (fsroot_exists(&s->root, target) && !strlist_has(additions, target))
+		rc = strlist_add(additions, target);
+	if (rc == 0 && scanner_path_is_unsafe(s, target, &why)) {
+		finding_init(&f, "pth-path-writable", "pth-path", SEV_MEDIUM, CONF_MEDIUM);
+		f.line = number;
+		rc = finding_set_path(&f, path);
+		if (rc == 0)
+			rc = finding_set_evidence(&f, line, len);
+		if (rc == 0 && r->label)
+			rc = finding_set_interpreter(&f, r->label);
+		if (rc == 0)
+			rc = finding_add_reason(&f, "path line adds %s to sys.path: %s, so any user can plant sitecustomize or shadow a module there",
+						target, why ? why : "a writable place");
+		if (rc == 0)
+			rc = scanner_emit(s, &f);
+		else
+			finding_free(&f);
+	}
+	free(why);
+	free(target);
+	return rc;
+}
+
+static int
+follow_addsitedir(struct scanner *s, const char *path, const struct ranges *r,
+		  const uint8_t *line, size_t len, long number, int depth, struct strlist *additions)
+{
+	const uint8_t *arg;
+	const struct site_result *nested;
+	size_t arglen, i;
+	char *dir;
+	int rc;
+
+	if (!pth_find_addsitedir(line, len, &arg, &arglen) || arglen == 0 ||
+	    memchr(arg, '\0', arglen))
+		return 0;
+	if (arg[0] != '/') {
+		scanner_diag(s, path, number, 0,
+			     "site.addsitedir() with a relative path depends on the working directory; not followed");
+		return 0;
+	}
+	if (depth >= ADDSITEDIR_DEPTH_MAX) {
+		scanner_diag(s, path, number, 0, "site.addsitedir() nested too deep; not followed");
+		return 0;
+	}
+	dir = strndup((const char *)arg, arglen);
+	if (!dir)
+		return -ENOMEM;
+	rc = scan_site_dir(s, dir, r, depth + 1, &nested);
+	if (rc == 0 && nested) {
+		if (!strlist_has(additions, dir) && fsroot_is_dir(&s->root, dir))
+			rc = strlist_add(additions, dir);
+		for (i = 0; i < nested->additions.count && rc == 0; i++) {
+			if (!strlist_has(additions, nested->additions.items[i]))
+				rc = strlist_add(additions, nested->additions.items[i]);
+		}
+	}
+	free(dir);
+	return rc;
+}
+
+/* Path lines and addsitedir() calls under the first rule set that applies. */
+static int
+scan_path_lines(struct scanner *s, const char *dir, const char *path, const struct ranges *r,
+		const uint8_t *buf, size_t len, const struct pth_eval *ev, int depth,
+		struct strlist *additions)
+{
+	struct pth_result res;
+	int v = first_bit(ev->in_range & ~ev->hidden_skip);
+	size_t k;
+	int rc;
+
+	if (v < 0)
+		return 0;
+	rc = pth_parse(buf, len, &s->universe[v], &res);
+	if (rc < 0)
+		return rc;
+	for (k = 0; k < res.nlines && rc == 0; k++) {
+		const struct pth_line *l = &res.lines[k];
+
+		if (!l->reached)
+			break;
+		if (l->kind == PTH_LINE_PATH)
+			rc = handle_path_line(s, dir, path, r, buf + l->offset, l->len, l->number,
+					      additions);
+		else if (l->kind == PTH_LINE_EXEC)
+			rc = follow_addsitedir(s, path, r, buf + l->offset, l->len, l->number, depth,
+					       additions);
+	}
+	pth_result_free(&res);
+	return rc;
+}
+
+static int
+read_pth_or_report(struct scanner *s, const char *path, const struct ranges *r, uint8_t **buf,
+		   size_t *len)
+{
+	struct stat st;
+	bool truncated = false;
+	char reason[160];
+	int rc;
+
+	*buf = NULL;
+	if (fsroot_stat(&s->root, path, true, &st) < 0 || S_ISDIR(st.st_mode))
+		return 1; /* dangling link or directory: CPython's open() fails and skips it */
+	if (!S_ISREG(st.st_mode))
+		return report_file_problem(s, path, "pth-special-file", SEV_MEDIUM, r->label,
+					   S_ISFIFO(st.st_mode)
+					   ? "named pipe: CPython opens it at start-up and blocks until someone writes to it"
+					   : "not a regular file: CPython opens and reads it at start-up") ?: 1;
+	rc = fsroot_read_file(&s->root, path, s->opts->max_file_size, buf, len, &truncated);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc < 0) {
+		scanner_diag(s, path, 0, -rc, NULL);
+		if (snprintf(reason, sizeof(reason), "could not be read (%s), so its lines were not checked",
+			     strerror(-rc)) >= (int)sizeof(reason))
+			reason[sizeof(reason) - 1] = '\0';
+		return report_file_problem(s, path, "pth-unreadable", SEV_LOW, r->label, reason) ?: 1;
+	}
+	if (truncated) {
+		if (snprintf(reason, sizeof(reason), "file is larger than %zu bytes: only that much was read and checked",
+			     s->opts->max_file_size) >= (int)sizeof(reason))
+			reason[sizeof(reason) - 1] = '\0';
+		rc = report_file_problem(s, path, "pth-oversize", SEV_MEDIUM, r->label, reason);
+		if (rc < 0) {
+			free(*buf);
+			*buf = NULL;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int
+scan_pth_file(struct scanner *s, const char *path, const struct ranges *r,
+	      struct strlist *additions, int depth)
+{
+	struct pth_eval ev;
+	const char *name = strrchr(path, '/');
+	uint8_t *buf;
+	size_t len = 0, i;
+	char *dir, *reason;
+	int rc;
+
+	name = name ? name + 1 : path;
+	rc = read_pth_or_report(s, path, r, &buf, &len);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	dir = path_dirname(path);
+	if (!dir) {
+		free(buf);
+		return -ENOMEM;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.in_range = variants_in_ranges(s, r);
+	rc = evaluate_variants(s, buf, len, name[0] == '.',
+			       strlen(name) > 4 && has_start_file(s, dir, name), &ev);
+	if (rc == -E2BIG) {
+		scanner_diag(s, path, 0, 0, "too many import lines; only the first ones were reported");
+		rc = 0;
+	}
+	for (i = 0; i < ev.count && rc == 0; i++)
+		rc = report_exec_line(s, path, r, buf, &ev.lines[i], &ev);
+	if (rc == 0 && (ev.aborts & ev.in_range)) {
+		reason = NULL;
+		if (asprintf(&reason, "not valid UTF-8 at byte %zu: reading it raises UnicodeDecodeError and the interpreter fails to start, so later .pth files, site directories and sitecustomize never run",
+			     ev.abort_offset) < 0)
+			rc = -ENOMEM;
+		else
+			rc = report_file_problem(s, path, "pth-abort", SEV_MEDIUM, r->label, reason);
+		free(reason);
+	}
+	if (rc == 0)
+		rc = scan_path_lines(s, dir, path, r, buf, len, &ev, depth, additions);
+	free(ev.lines);
+	free(dir);
+	free(buf);
+	return rc;
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n > k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+static struct site_result *
+cached_site(struct scanner *s, const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsites; i++) {
+		if (s->sites[i].dev == st->st_dev && s->sites[i].ino == st->st_ino)
+			return &s->sites[i];
+	}
+	return NULL;
+}
+
+int
+scan_site_dir(struct scanner *s, const char *dir, const struct ranges *r, int depth,
+	      const struct site_result **out)
+{
+	struct site_result *res, *p;
+	struct dirlist names;
+	struct stat st;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if (fsroot_stat(&s->root, dir, true, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	res = cached_site(s, &st);
+	if (res) {
+		*out = res;
+		return 0;
+	}
+	p = realloc(s->sites, (s->nsites + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	s->sites = p;
+	res = &s->sites[s->nsites];
+	memset(res, 0, sizeof(*res));
+	res->path = strdup(dir);
+	if (!res->path)
+		return -ENOMEM;
+	res->dev = st.st_dev;
+	res->ino = st.st_ino;
+	s->nsites++;
+
+	rc = fsroot_listdir(&s->root, dir, &names);
+	if (rc == -E2BIG) {
+		scanner_diag(s, dir, 0, 0, "directory has too many entries; only the first ones were read");
+	} else if (rc < 0) {
+		scanner_diag(s, dir, 0, -rc, NULL);
+		*out = &s->sites[s->nsites - 1];
+		return rc == -ENOMEM ? rc : 0;
+	}
+	dirlist_sort_python(&names);
+	rc = 0;
+	for (i = 0; i < names.count && rc == 0; i++) {
+		char *path;
+		struct strlist additions = { NULL, 0 };
+		size_t k;
+
+		if (!ends_with(names.names[i], ".pth") && !ends_with(names.names[i], ".start"))
+			continue;
+		path = path_join(dir, names.names[i]);
+		if (!path) {
+			rc = -ENOMEM;
+			break;
+		}
+		if (ends_with(names.names[i], ".start")) {
+			rc = scan_start_file(s, path, r);
+			free(path);
+			continue;
+		}
+		rc = scan_pth_file(s, path, r, &additions, depth);
+		free(path);
+		/* s->sites may have moved while nested directories were read. */
+		res = NULL;
+		for (k = 0; k < s->nsites; k++) {
+			if (s->sites[k].dev == st.st_dev && s->sites[k].ino == st.st_ino)
+				res = &s->sites[k];
+		}
+		for (k = 0; k < additions.count && rc == 0 && res; k++) {
+			if (!strlist_has(&res->additions, additions.items[k]))
+				rc = strlist_add(&res->additions, additions.items[k]);
+		}
+		strlist_free(&additions);
+	}
+	dirlist_free(&names);
+	*out = cached_site(s, &st);
+	return rc;
+}
