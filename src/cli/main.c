@@ -246,7 +246,7 @@ cmd_scan(int argc, char **argv)
 	ctx.min_severity = SEV_LOW;
 	scan_options_init(&opts);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+r:f:o:lh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:f:o:lh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			opts.root = optarg;
@@ -331,7 +331,7 @@ cmd_scan(int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 	if (ctx.diagnostics)
-		fprintf(stderr, "sitehound: %lu path%s could not be read completely; see the messages above\n",
+		fprintf(stderr, "sitehound: %lu warning%s; see the messages above\n",
 			ctx.diagnostics, ctx.diagnostics == 1 ? "" : "s");
 	if (list_sites)
 		return EXIT_CLEAN;

@@ -175,8 +175,10 @@ static bool
 version_from_patchlevel(const struct discovery *d, const char *prefix, int major, int minor,
 			bool ft, uint32_t *lo, uint32_t *hi, char **source)
 {
+	/* Releases up to 3.7 name the directory with ABI flags: include/python3.7m. */
 	char *path = xasprintf("%s/include/python%d.%d%s/patchlevel.h",
-			       strcmp(prefix, "/") == 0 ? "" : prefix, major, minor, ft ? "t" : "");
+			       strcmp(prefix, "/") == 0 ? "" : prefix, major, minor,
+			       ft ? "t" : (major == 3 && minor <= 7 ? "m" : ""));
 	uint8_t *buf = NULL;
 	size_t len = 0, i;
 	bool truncated, found = false;
@@ -276,7 +278,7 @@ load_dpkg_versions(struct discovery *d)
 				}
 			}
 		} else if (n > 8 && memcmp(line, "Status: ", 8) == 0) {
-			installed = n >= 8 + 21 && memmem(line, n, "install ok installed", 20) != NULL;
+			installed = memmem(line, n, "install ok installed", 20) != NULL;
 		} else if (n > 9 && memcmp(line, "Version: ", 9) == 0 && n - 9 < sizeof(version)) {
 			memcpy(version, line + 9, n - 9);
 			version[n - 9] = '\0';

@@ -95,7 +95,10 @@ describe_variants(const struct scanner *s, unsigned mask)
 
 		if (!(mask & (1u << i)))
 			continue;
-		pyver_format(s->universe_example[i], v, sizeof(v));
+		/* Boundaries are stored as X.Y.Za0; the first final release reads better. */
+		pyver_format((s->universe_example[i] & 0xFFu) == 0xA0u
+			     ? (s->universe_example[i] & ~0xFFu) | 0xF0u : s->universe_example[i],
+			     v, sizeof(v));
 		n = snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? ", " : "", v);
 		if (n < 0 || (size_t)n >= sizeof(buf) - used)
 			break;
