@@ -12,6 +12,7 @@
 
 #include "core/strbuf.h"
 #include "core/strlist.h"
+#include "python/ondisk.h"
 #include "python/pyvenv.h"
 #include "python/version.h"
 #include "scan/accounts.h"
@@ -24,11 +25,6 @@
 /* Installations kept per scan; a build farm may hold a few thousand venvs. */
 #define INSTALLS_MAX 65536
 
-struct dpkg_python {
-	int minor_major[2];
-	char version[64];
-};
-
 struct discovery {
 	/* virtual environments seen by the walks, registered once bases are known */
 	struct strlist venvs;
@@ -38,7 +34,7 @@ struct discovery {
 	struct installs *out;
 	struct accounts accounts;
 	/* X.Y -> Debian package version of libpythonX.Y-minimal, from dpkg */
-	struct dpkg_python dpkg[32];
+	struct dpkg_python dpkg[DPKG_PYTHONS_MAX];
 	size_t ndpkg;
 };
 
@@ -180,36 +176,18 @@ version_from_patchlevel(const struct discovery *d, const char *prefix, int major
 			       strcmp(prefix, "/") == 0 ? "" : prefix, major, minor,
 			       ft ? "t" : (major == 3 && minor <= 7 ? "m" : ""));
 	uint8_t *buf = NULL;
-	size_t len = 0, i;
+	size_t len = 0;
 	bool truncated, found = false;
-	static const char key[] = "#define PY_VERSION ";
+	char text[40];
 
 	if (!path)
 		return false;
-	if (fsroot_read_file(d->root, path, SMALL_FILE_MAX, &buf, &len, &truncated) < 0)
-		goto out;
-	for (i = 0; i + sizeof(key) < len; i++) {
-		size_t j, start;
-
-		if (memcmp(buf + i, key, sizeof(key) - 1) != 0)
-			continue;
-		j = i + sizeof(key) - 1;
-		while (j < len && (buf[j] == ' ' || buf[j] == '\t'))
-			j++;
-		if (j >= len || buf[j] != '"')
-			break;
-		start = ++j;
-		while (j < len && j - start < 32 && (isalnum(buf[j]) || buf[j] == '.'))
-			j++;
-		if (pyver_parse((const char *)buf + start, j - start, lo, hi) == 0 &&
-		    PYVER_MAJOR(*lo) == major && PYVER_MINOR(*lo) == minor) {
-			*source = xasprintf("%s (PY_VERSION \"%.*s\")", path, (int)(j - start),
-					    (const char *)buf + start);
-			found = *source != NULL;
-		}
-		break;
+	if (fsroot_read_file(d->root, path, SMALL_FILE_MAX, &buf, &len, &truncated) == 0 &&
+	    patchlevel_version(buf, len, lo, hi, text, sizeof(text)) &&
+	    PYVER_MAJOR(*lo) == major && PYVER_MINOR(*lo) == minor) {
+		*source = xasprintf("%s (PY_VERSION \"%s\")", path, text);
+		found = *source != NULL;
 	}
-out:
 	free(buf);
 	free(path);
 	return found;
@@ -221,7 +199,7 @@ dpkg_version_for(const struct discovery *d, int major, int minor)
 	size_t i;
 
 	for (i = 0; i < d->ndpkg; i++) {
-		if (d->dpkg[i].minor_major[0] == major && d->dpkg[i].minor_major[1] == minor)
+		if (d->dpkg[i].major == major && d->dpkg[i].minor == minor)
 			return d->dpkg[i].version;
 	}
 	return NULL;
@@ -236,77 +214,16 @@ static void
 load_dpkg_versions(struct discovery *d)
 {
 	uint8_t *buf = NULL;
-	size_t len = 0, pos = 0;
+	size_t len = 0;
 	bool truncated;
-	int major = 0, minor = 0, installed = 0;
-	char version[64] = "";
 
 	if (fsroot_read_file(d->root, "/var/lib/dpkg/status", DPKG_STATUS_MAX, &buf, &len,
 			     &truncated) < 0)
 		return;
 	if (truncated)
 		diag(d, "/var/lib/dpkg/status", 0, "file larger than the read limit; later packages not read");
-	while (pos <= len) {
-		const uint8_t *line = buf + pos;
-		const uint8_t *nl = memchr(line, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - line) : len - pos;
-
-		if (n == 0) {
-			if (major && installed && version[0] && d->ndpkg < 32) {
-				d->dpkg[d->ndpkg].minor_major[0] = major;
-				d->dpkg[d->ndpkg].minor_major[1] = minor;
-				memcpy(d->dpkg[d->ndpkg].version, version, sizeof(version));
-				d->ndpkg++;
-			}
-			major = minor = installed = 0;
-			version[0] = '\0';
-		} else if (n > 9 && memcmp(line, "Package: ", 9) == 0) {
-			char name[64];
-			int a, b;
-			bool ft;
-
-			if (n - 9 < sizeof(name)) {
-				memcpy(name, line + 9, n - 9);
-				name[n - 9] = '\0';
-				if (strncmp(name, "libpython", 9) == 0 &&
-				    strlen(name) > 17 && strcmp(name + strlen(name) - 8, "-minimal") == 0) {
-					name[strlen(name) - 8] = '\0';
-					if (parse_python_dirname(name + 3, &a, &b, &ft)) {
-						major = a;
-						minor = b;
-					}
-				}
-			}
-		} else if (n > 8 && memcmp(line, "Status: ", 8) == 0) {
-			installed = memmem(line, n, "install ok installed", 20) != NULL;
-		} else if (n > 9 && memcmp(line, "Version: ", 9) == 0 && n - 9 < sizeof(version)) {
-			memcpy(version, line + 9, n - 9);
-			version[n - 9] = '\0';
-		}
-		if (!nl)
-			break;
-		pos += n + 1;
-	}
-	if (major && installed && version[0] && d->ndpkg < 32) {
-		d->dpkg[d->ndpkg].minor_major[0] = major;
-		d->dpkg[d->ndpkg].minor_major[1] = minor;
-		memcpy(d->dpkg[d->ndpkg].version, version, sizeof(version));
-		d->ndpkg++;
-	}
+	d->ndpkg = dpkg_python_versions(buf, len, d->dpkg, DPKG_PYTHONS_MAX);
 	free(buf);
-}
-
-/* Parses the upstream part of a Debian version ("3.11.2-6+deb12u6"). */
-static bool
-version_from_debian(const char *debver, uint32_t *lo, uint32_t *hi)
-{
-	size_t n = 0;
-
-	if (strchr(debver, ':'))
-		debver = strchr(debver, ':') + 1;
-	while (debver[n] && (isdigit((unsigned char)debver[n]) || debver[n] == '.'))
-		n++;
-	return pyver_parse(debver, n, lo, hi) == 0;
 }
 
 static int
@@ -591,7 +508,7 @@ add_prefix_install(struct discovery *d, const char *prefix, const char *libdir, 
 	debver = strcmp(prefix, "/usr") == 0 ? dpkg_version_for(d, major, minor) : NULL;
 	in.debian = debver != NULL ||
 		    (strcmp(prefix, "/usr") == 0 && fsroot_is_dir(d->root, "/usr/lib/python3/dist-packages"));
-	if (debver && version_from_debian(debver, &in.ver_lo, &in.ver_hi)) {
+	if (debver && debian_upstream_version(debver, &in.ver_lo, &in.ver_hi)) {
 		in.version_source = xasprintf("dpkg status: libpython%d.%d-minimal %s", major, minor, debver);
 		certain = true;
 	} else if (version_from_patchlevel(d, prefix, major, minor, ft, &in.ver_lo, &in.ver_hi,
