@@ -52,6 +52,9 @@ static const struct rule_change rule_changes[] = {
 	/*
 	 * Lib/site.py 3.12.4: the whole file is read as bytes, decoded as
 	 * utf-8-sig (then the locale encoding) and split with str.splitlines().
+	 * NOTE: the 3.12 backport of the whole-file read used plain utf-8, and
+	 * the BOM change came a month later. Whether 3.12.4 itself strips the
+	 * BOM was not checked against a 3.12.4 interpreter.
 	 */
 	{PYVER_FIRST(3, 12, 4), {true, true, false, PTH_DECODE_UTF8_SIG}},
 	{PYVER_FIRST(3, 13, 0), OLD_RULES(false)},
