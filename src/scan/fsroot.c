@@ -303,6 +303,19 @@ dirlist_sort_python(struct dirlist *list)
 		qsort(list->names, list->count, sizeof(list->names[0]), compare_python_names);
 }
 
+static int
+compare_bytes(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void
+dirlist_sort_bytes(struct dirlist *list)
+{
+	if (list->count > 1)
+		qsort(list->names, list->count, sizeof(list->names[0]), compare_bytes);
+}
+
 char *
 path_join(const char *dir, const char *name)
 {

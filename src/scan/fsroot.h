@@ -67,8 +67,10 @@ int fsroot_listdir(const struct fsroot *root, const char *path, struct dirlist *
 __attribute__((warn_unused_result))
 int dirlist_read_fd(int dirfd, struct dirlist *list);
 void dirlist_free(struct dirlist *list);
-/* Sorts names as Python's sorted() orders str names (see core/utf8.h). */
+/* Sorts names as Python 3's sorted() orders str names (see core/utf8.h). */
 void dirlist_sort_python(struct dirlist *list);
+/* Sorts names byte by byte, as Python 2's sorted() orders byte strings. */
+void dirlist_sort_bytes(struct dirlist *list);
 
 /* Joins dir and name with one '/'; NULL on allocation failure. */
 char *path_join(const char *dir, const char *name);

@@ -487,6 +487,22 @@ ends_with(const char *s, const char *suffix)
 	return n > k && memcmp(s + n - k, suffix, k) == 0;
 }
 
+/*
+ * Python 2 sorts the byte names; Python 3 sorts names decoded with
+ * surrogateescape. The two orders differ only for undecodable bytes.
+ */
+static bool
+only_python2(const struct ranges *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->count; i++) {
+		if (PYVER_MAJOR(r->hi[i]) != 2)
+			return false;
+	}
+	return r->count > 0;
+}
+
 static struct site_result *
 cached_site(struct scanner *s, const struct stat *st)
 {
@@ -538,7 +554,10 @@ scan_site_dir(struct scanner *s, const char *dir, const struct ranges *r, int de
 		*out = &s->sites[s->nsites - 1];
 		return rc == -ENOMEM ? rc : 0;
 	}
-	dirlist_sort_python(&names);
+	if (only_python2(r))
+		dirlist_sort_bytes(&names);
+	else
+		dirlist_sort_python(&names);
 	rc = 0;
 	for (i = 0; i < names.count && rc == 0; i++) {
 		char *path;

@@ -149,6 +149,7 @@ struct walker {
 	walk_visit_fn visit;
 	void *ctx;
 	struct seen seen;
+	bool full_reported;
 };
 
 static void
@@ -216,8 +217,14 @@ walk_dir(struct walker *w, int fd, const char *path, int depth)
 	rc = seen_add(&w->seen, st.st_dev, st.st_ino);
 	if (rc == 1)
 		return 0;
+	if (rc == -E2BIG) {
+		if (!w->full_reported)
+			report(w, path, 0, "too many directories below this search root; the rest were not searched");
+		w->full_reported = true;
+		return 0;
+	}
 	if (rc < 0)
-		return rc == -E2BIG ? 0 : rc;
+		return rc;
 	if (fstatfs(fd, &sfs) == 0) {
 		if (walk_fs_is_pseudo((long)sfs.f_type))
 			return 0;
@@ -259,7 +266,7 @@ int
 walk_tree(const struct fsroot *root, const char *start, const struct walk_options *wo,
 	  const struct scan_callbacks *cb, walk_visit_fn visit, void *ctx)
 {
-	struct walker w = { root, wo, cb, visit, ctx, { NULL, 0, 0 } };
+	struct walker w = { root, wo, cb, visit, ctx, { NULL, 0, 0 }, false };
 	int fd, rc;
 
 	rc = fsroot_open_path(root, start, O_RDONLY | O_DIRECTORY | O_NONBLOCK, true, &fd);
