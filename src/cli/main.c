@@ -245,6 +245,7 @@ cmd_scan(int argc, char **argv)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.min_severity = SEV_LOW;
 	scan_options_init(&opts);
+	argv[0] = (char *)"sitehound scan"; /* getopt names argv[0] in its messages */
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:f:o:lh", longopts, NULL)) != -1) {
 		switch (c) {

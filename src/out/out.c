@@ -19,6 +19,7 @@ out_init(struct out_writer *w, FILE *fp, enum out_format format)
 	w->fp = fp;
 	w->format = format;
 	w->count = 0;
+	memset(w->by_severity, 0, sizeof(w->by_severity));
 }
 
 int
@@ -185,8 +186,10 @@ out_finding(struct out_writer *w, const struct finding *f)
 {
 	int rc = w->format == OUT_JSONL ? write_jsonl(w, f) : write_text(w, f);
 
-	if (rc == 0)
+	if (rc == 0) {
 		w->count++;
+		w->by_severity[f->severity]++;
+	}
 	return rc;
 }
 
@@ -196,8 +199,11 @@ out_finish(struct out_writer *w)
 	if (w->format == OUT_TEXT) {
 		if (w->count == 0 && fprintf(w->fp, "no startup hooks found\n") < 0)
 			return -EIO;
-		if (w->count > 0 && fprintf(w->fp, "%lu finding%s\n", w->count,
-					    w->count == 1 ? "" : "s") < 0)
+		if (w->count > 0 &&
+		    fprintf(w->fp, "%lu finding%s: %lu high, %lu medium, %lu low, %lu info\n",
+			    w->count, w->count == 1 ? "" : "s", w->by_severity[SEV_HIGH],
+			    w->by_severity[SEV_MEDIUM], w->by_severity[SEV_LOW],
+			    w->by_severity[SEV_INFO]) < 0)
 			return -EIO;
 	}
 	return fflush(w->fp) == 0 ? 0 : -EIO;

@@ -18,6 +18,7 @@ struct out_writer {
 	FILE *fp;
 	enum out_format format;
 	unsigned long count; /* findings written so far */
+	unsigned long by_severity[SEV_HIGH + 1];
 };
 
 void out_init(struct out_writer *w, FILE *fp, enum out_format format);
