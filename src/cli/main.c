@@ -21,7 +21,7 @@
 
 #define EXIT_CLEAN 0
 #define EXIT_FINDINGS 1
-#define EXIT_TROUBLE 2
+#define EXIT_ERROR 2
 
 static const char main_usage[] =
 	"Usage: sitehound COMMAND [OPTION]... [ARG]...\n"
@@ -211,7 +211,7 @@ usage_error(const char *option, const char *value, const char *help)
 	fprintf(stderr, "sitehound: invalid %s '", option);
 	print_escaped_stderr(value);
 	fprintf(stderr, "': %s\nTry 'sitehound scan --help' for more information.\n", help);
-	return EXIT_TROUBLE;
+	return EXIT_ERROR;
 }
 
 enum { OPT_MIN_SEVERITY = 256, OPT_PYTHON_VERSION, OPT_MAX_DEPTH, OPT_NETWORK_MOUNTS,
@@ -289,7 +289,7 @@ cmd_scan(int argc, char **argv)
 			return EXIT_CLEAN;
 		default:
 			fputs("Try 'sitehound scan --help' for more information.\n", stderr);
-			return EXIT_TROUBLE;
+			return EXIT_ERROR;
 		}
 	}
 	opts.paths = argv + optind;
@@ -301,7 +301,7 @@ cmd_scan(int argc, char **argv)
 		if (!fp) {
 			fprintf(stderr, "sitehound: cannot open '%s' for writing: %s\n", output,
 				strerror(errno));
-			return EXIT_TROUBLE;
+			return EXIT_ERROR;
 		}
 	}
 	out_init(&ctx.out, fp, format);
@@ -318,7 +318,7 @@ cmd_scan(int argc, char **argv)
 	if (ctx.write_error || rc == -EIO) {
 		fprintf(stderr, "sitehound: cannot write findings: %s\n",
 			strerror(ctx.write_error ? -ctx.write_error : EIO));
-		return EXIT_TROUBLE;
+		return EXIT_ERROR;
 	}
 	if (rc < 0) {
 		fputs("sitehound: scan failed: ", stderr);
@@ -329,7 +329,7 @@ cmd_scan(int argc, char **argv)
 		} else {
 			fprintf(stderr, "%s\n", strerror(-rc));
 		}
-		return EXIT_TROUBLE;
+		return EXIT_ERROR;
 	}
 	if (ctx.diagnostics)
 		fprintf(stderr, "sitehound: %lu warning%s; see the messages above\n",
@@ -344,7 +344,7 @@ main(int argc, char **argv)
 {
 	if (argc < 2) {
 		fputs(main_usage, stderr);
-		return EXIT_TROUBLE;
+		return EXIT_ERROR;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
@@ -363,5 +363,5 @@ main(int argc, char **argv)
 		return cmd_scan(argc - 1, argv + 1);
 	fprintf(stderr, "sitehound: unknown command '%s'\nTry 'sitehound --help' for the list of commands.\n",
 		argv[1]);
-	return EXIT_TROUBLE;
+	return EXIT_ERROR;
 }

@@ -32,6 +32,7 @@ struct pth_eval {
 	size_t abort_offset;
 	unsigned hidden_skip; /* bit i: the file is hidden and skipped */
 	unsigned start_skip;  /* bit i: a NAME.start silences the import lines */
+	char *link_target;    /* the file is a symbolic link to this path */
 };
 
 static unsigned
@@ -241,6 +242,8 @@ report_exec_line(struct scanner *s, const char *path, const struct ranges *r,
 		rc = finding_add_reason(&f, "hidden file: CPython 3.8.19, 3.9.19, 3.10.14, 3.11.8, 3.12.2 and 3.13 skip names starting with '.', older releases run them");
 	if (rc == 0 && (ev->start_skip & ev->in_range))
 		rc = finding_add_reason(&f, "a .start file of the same name makes CPython 3.15 and later ignore this line");
+	if (rc == 0 && ev->link_target)
+		rc = finding_add_reason(&f, "symbolic link to %s, which CPython follows", ev->link_target);
 	if (rc == 0 && mentions_exit(buf + e->offset, e->len[v]))
 		rc = finding_add_reason(&f, "calls an exit function: if it runs, interpreter start-up stops here");
 	if (rc < 0) {
@@ -454,6 +457,8 @@ scan_pth_file(struct scanner *s, const char *path, const struct ranges *r,
 	}
 	memset(&ev, 0, sizeof(ev));
 	ev.in_range = variants_in_ranges(s, r);
+	if (fsroot_readlink(&s->root, path, &ev.link_target) < 0)
+		ev.link_target = NULL;
 	rc = evaluate_variants(s, buf, len, name[0] == '.',
 			       strlen(name) > 4 && has_start_file(s, dir, name), &ev);
 	if (rc == -E2BIG) {
@@ -474,6 +479,7 @@ scan_pth_file(struct scanner *s, const char *path, const struct ranges *r,
 	if (rc == 0)
 		rc = scan_path_lines(s, dir, path, r, buf, len, &ev, depth, additions);
 	free(ev.lines);
+	free(ev.link_target);
 	free(dir);
 	free(buf);
 	return rc;

@@ -9,7 +9,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-/* Directories visited in one walk; a home tree rarely holds more than 1e5. */
+/* Directories visited in one walk; a home tree rarely contains more than 1e5. */
 #define WALK_MAX_DIRS (1u << 21)
 
 /* File system magic numbers from <linux/magic.h> and statfs(2). */
