@@ -54,8 +54,11 @@ unit: $(UNIT_BIN)
 integration: $(BUILD)/sitehound
 	@tests/run-integration $(BUILD)/sitehound
 
+# The sanitizer build uses clang, so that every test run also proves the
+# tree builds without warnings on both gcc and clang.
+SAN_CC ?= clang
 sanitize:
-	$(MAKE) BUILD=build-san SAN=1 check
+	$(MAKE) BUILD=build-san SAN=1 CC=$(SAN_CC) check
 
 # The README's test command: the whole suite in a normal build, then under
 # AddressSanitizer and UndefinedBehaviorSanitizer.

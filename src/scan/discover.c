@@ -100,6 +100,7 @@ installs_free(struct installs *list)
 	list->count = 0;
 }
 
+__attribute__((format(printf, 1, 2)))
 static char *
 xasprintf(const char *fmt, ...)
 {
