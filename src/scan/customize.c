@@ -167,14 +167,16 @@ form_reason(enum module_form form)
 
 static int
 report_candidate(struct scanner *s, const struct candidate *c, const char *module,
-		 const struct candidate *winner, const struct ranges *r)
+		 const struct candidate *winner, const struct ranges *r, bool active)
 {
 	bool user = strcmp(module, "usercustomize") == 0;
 	const char *reason = form_reason(c->form);
 	struct finding f;
 	int rc;
 
-	if (winner)
+	if (!active)
+		finding_init(&f, "usercustomize-inactive", module, SEV_LOW, CONF_MEDIUM);
+	else if (winner)
 		finding_init(&f, "customize-shadowed", module, SEV_LOW, CONF_MEDIUM);
 	else
 		finding_init(&f, user ? "usercustomize" : "sitecustomize", module, SEV_MEDIUM, CONF_MEDIUM);
@@ -183,12 +185,14 @@ report_candidate(struct scanner *s, const struct candidate *c, const char *modul
 	rc = finding_set_path(&f, c->path);
 	if (rc == 0 && r->label)
 		rc = finding_set_interpreter(&f, r->label);
-	if (rc == 0 && !winner)
+	if (rc == 0 && !active)
+		rc = finding_add_reason(&f, "the user site is off in this environment (include-system-site-packages is not true), so site.py does not import usercustomize; it runs if that setting changes or another interpreter puts this directory on sys.path");
+	else if (rc == 0 && !winner)
 		rc = finding_add_reason(&f, user
 			? "site.py imports usercustomize at every interpreter start when the user site is enabled; this is the first match on the modelled sys.path (entry %s)"
 			: "site.py imports sitecustomize at every interpreter start; this is the first match on the modelled sys.path (entry %s)",
 			c->entry);
-	if (rc == 0 && winner)
+	if (rc == 0 && active && winner)
 		rc = finding_add_reason(&f, "shadowed by %s: runs only when a wrapper such as ddtrace or New Relic chain-loads the next %s",
 					winner->path, module);
 	if (rc == 0 && reason)
@@ -395,7 +399,7 @@ ranges_include_py2(const struct ranges *r)
 
 static int
 resolve_module(struct scanner *s, const struct strlist *syspath, const char *module,
-	       const struct ranges *r)
+	       const struct ranges *r, bool active)
 {
 	struct candidates found = { NULL, 0 };
 	bool py2 = ranges_include_py2(r);
@@ -411,7 +415,8 @@ resolve_module(struct scanner *s, const struct strlist *syspath, const char *mod
 		dirlist_free(&names);
 	}
 	for (i = 0; i < found.count && rc == 0; i++) {
-		rc = report_candidate(s, &found.items[i], module, i ? &found.items[0] : NULL, r);
+		rc = report_candidate(s, &found.items[i], module, i ? &found.items[0] : NULL, r,
+				      active);
 		if (rc == 0 && found.items[i].form == FORM_SOURCE)
 			rc = check_cached_bytecode(s, found.items[i].path, r);
 	}
@@ -420,12 +425,13 @@ resolve_module(struct scanner *s, const struct strlist *syspath, const char *mod
 }
 
 int
-scan_customize(struct scanner *s, const struct strlist *syspath, const struct ranges *r)
+scan_customize(struct scanner *s, const struct strlist *syspath, const struct ranges *r,
+	       bool user_site)
 {
-	int rc = resolve_module(s, syspath, "sitecustomize", r);
+	int rc = resolve_module(s, syspath, "sitecustomize", r, true);
 
 	if (rc == 0)
-		rc = resolve_module(s, syspath, "usercustomize", r);
+		rc = resolve_module(s, syspath, "usercustomize", r, user_site);
 	return rc;
 }
 
@@ -454,7 +460,7 @@ scan_customize_file(struct scanner *s, const char *path, const struct ranges *r)
 		c.form = FORM_SOURCELESS;
 	else
 		c.form = FORM_EXTENSION;
-	rc = report_candidate(s, &c, module, NULL, r);
+	rc = report_candidate(s, &c, module, NULL, r, true);
 	if (rc == 0 && c.form == FORM_SOURCE)
 		rc = check_cached_bytecode(s, path, r);
 	free(c.path);

@@ -237,7 +237,7 @@ scan_install(struct scanner *s, const struct install *in, const struct installs 
 	if (rc == 0)
 		rc = ranges_add(&own, in->ver_lo, in->ver_hi, in->label);
 	if (rc == 0)
-		rc = scan_customize(s, &syspath, &own);
+		rc = scan_customize(s, &syspath, &own, in->kind != INSTALL_VENV || in->system_site);
 	if (rc == 0)
 		rc = scan_install_files(s, in, all);
 	free(own.label);
@@ -297,7 +297,7 @@ scan_argument(struct scanner *s, const char *arg, const struct ranges *r)
 				rc = add_unique(&syspath, res->additions.items[k]);
 		}
 		if (rc == 0)
-			rc = scan_customize(s, &syspath, r);
+			rc = scan_customize(s, &syspath, r, true);
 	} else if (name_ends_with(name, "._pth")) {
 		rc = scan_dotpth_file(s, path, r->label);
 	} else if (strcmp(name, "pyvenv.cfg") == 0) {

@@ -77,10 +77,12 @@ int scan_pth_file(struct scanner *s, const char *path, const struct ranges *r,
 /*
  * Resolves sitecustomize and usercustomize over the modelled sys.path
  * (first match wins, later candidates reported as shadowed) and checks
- * their __pycache__ byte code.
+ * their __pycache__ byte code. With user_site false (a virtual environment
+ * without system site packages) usercustomize is never imported.
  */
 __attribute__((warn_unused_result))
-int scan_customize(struct scanner *s, const struct strlist *syspath, const struct ranges *r);
+int scan_customize(struct scanner *s, const struct strlist *syspath, const struct ranges *r,
+		   bool user_site);
 /* Checks one module file given as a PATH argument. */
 __attribute__((warn_unused_result))
 int scan_customize_file(struct scanner *s, const char *path, const struct ranges *r);
