@@ -309,7 +309,7 @@ scan_argument(struct scanner *s, const char *arg, const struct ranges *r)
 	} else {
 		if (!name_ends_with(name, ".pth"))
 			scanner_diag(s, path, 0, 0, "not a known start-up hook file name; read as a .pth file");
-		rc = scan_pth_file(s, path, r, &additions, 0);
+		rc = scan_pth_file(s, path, r, &additions, 0, NULL);
 	}
 	strlist_free(&additions);
 	strlist_free(&syspath);

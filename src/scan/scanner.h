@@ -69,10 +69,14 @@ bool scanner_seen(struct scanner *s, const char *rule, const char *path);
 __attribute__((warn_unused_result))
 int scan_site_dir(struct scanner *s, const char *dir, const struct ranges *r, int depth,
 		  const struct site_result **out);
-/* Reads one .pth file given as a PATH argument. */
+/*
+ * Reads one .pth file. *aborted (may be NULL) holds the rule sets under
+ * which an earlier file of the same directory stopped start-up; the ones
+ * under which this file stops it are added.
+ */
 __attribute__((warn_unused_result))
 int scan_pth_file(struct scanner *s, const char *path, const struct ranges *r,
-		  struct strlist *additions, int depth);
+		  struct strlist *additions, int depth, unsigned *aborted);
 
 /*
  * Resolves sitecustomize and usercustomize over the modelled sys.path

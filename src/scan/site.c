@@ -33,6 +33,7 @@ struct pth_eval {
 	unsigned hidden_skip; /* bit i: the file is hidden and skipped */
 	unsigned start_skip;  /* bit i: a NAME.start silences the import lines */
 	char *link_target;    /* the file is a symbolic link to this path */
+	unsigned blocked;     /* bit i: an earlier file aborted start-up, so none of this runs */
 };
 
 static unsigned
@@ -205,14 +206,18 @@ static int
 report_exec_line(struct scanner *s, const char *path, const struct ranges *r,
 		 const uint8_t *buf, const struct exec_line *e, const struct pth_eval *ev)
 {
-	unsigned here = e->runs & ev->in_range, elsewhere = e->runs & ~ev->in_range;
+	unsigned runs = e->runs & ~ev->blocked;
+	unsigned here = runs & ev->in_range, elsewhere = runs & ~ev->in_range;
 	struct finding f;
 	char *text;
 	int v, rc = 0;
 
-	if (!here && !elsewhere)
+	/* Runs here but for an earlier file that breaks start-up. */
+	unsigned dormant = here ? 0 : e->runs & ev->blocked & ev->in_range;
+
+	if (!here && !elsewhere && !dormant)
 		return 0;
-	v = first_bit(here ? here : elsewhere);
+	v = first_bit(here ? here : dormant ? dormant : elsewhere);
 	if (here)
 		finding_init(&f, "pth-exec", "pth", SEV_MEDIUM, CONF_MEDIUM);
 	else
@@ -230,7 +235,9 @@ report_exec_line(struct scanner *s, const char *path, const struct ranges *r,
 		rc = text ? finding_add_reason(&f, "runs only on some releases this installation may be (%s); the patch level decides", text) : -ENOMEM;
 		free(text);
 	}
-	if (rc == 0 && !here) {
+	if (rc == 0 && dormant)
+		rc = finding_add_reason(&f, "line starts with 'import', but an earlier .pth file in this directory makes start-up fail first; it runs once that file is fixed or removed");
+	if (rc == 0 && !here && !dormant) {
 		char *ranges = ranges_describe(r);
 
 		text = describe_variants(s, elsewhere);
@@ -437,7 +444,7 @@ read_pth_or_report(struct scanner *s, const char *path, const struct ranges *r, 
 
 int
 scan_pth_file(struct scanner *s, const char *path, const struct ranges *r,
-	      struct strlist *additions, int depth)
+	      struct strlist *additions, int depth, unsigned *aborted)
 {
 	struct pth_eval ev;
 	const char *name = strrchr(path, '/');
@@ -457,6 +464,7 @@ scan_pth_file(struct scanner *s, const char *path, const struct ranges *r,
 	}
 	memset(&ev, 0, sizeof(ev));
 	ev.in_range = variants_in_ranges(s, r);
+	ev.blocked = aborted ? *aborted : 0;
 	if (fsroot_readlink(&s->root, path, &ev.link_target) < 0)
 		ev.link_target = NULL;
 	rc = evaluate_variants(s, buf, len, name[0] == '.',
@@ -467,7 +475,9 @@ scan_pth_file(struct scanner *s, const char *path, const struct ranges *r,
 	}
 	for (i = 0; i < ev.count && rc == 0; i++)
 		rc = report_exec_line(s, path, r, buf, &ev.lines[i], &ev);
-	if (rc == 0 && (ev.aborts & ev.in_range)) {
+	if (aborted)
+		*aborted |= ev.aborts;
+	if (rc == 0 && (ev.aborts & ev.in_range & ~ev.blocked)) {
 		reason = NULL;
 		if (asprintf(&reason, "not valid UTF-8 at byte %zu: reading it raises UnicodeDecodeError and the interpreter fails to start, so later .pth files, site directories and sitecustomize never run",
 			     ev.abort_offset) < 0)
@@ -528,6 +538,7 @@ scan_site_dir(struct scanner *s, const char *dir, const struct ranges *r, int de
 	struct site_result *res, *p;
 	struct dirlist names;
 	struct stat st;
+	unsigned aborted = 0; /* rule sets under which a file here stopped start-up */
 	size_t i;
 	int rc;
 
@@ -582,7 +593,7 @@ scan_site_dir(struct scanner *s, const char *dir, const struct ranges *r, int de
 			free(path);
 			continue;
 		}
-		rc = scan_pth_file(s, path, r, &additions, depth);
+		rc = scan_pth_file(s, path, r, &additions, depth, &aborted);
 		free(path);
 		/* s->sites may have moved while nested directories were read. */
 		res = NULL;
