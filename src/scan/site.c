@@ -468,7 +468,7 @@ scan_pth_file(struct scanner *s, const char *path, const struct ranges *r,
 	if (fsroot_readlink(&s->root, path, &ev.link_target) < 0)
 		ev.link_target = NULL;
 	rc = evaluate_variants(s, buf, len, name[0] == '.',
-			       strlen(name) > 4 && has_start_file(s, dir, name), &ev);
+			       strlen(name) >= 4 && has_start_file(s, dir, name), &ev);
 	if (rc == -E2BIG) {
 		scanner_diag(s, path, 0, 0, "too many import lines; only the first ones were reported");
 		rc = 0;
@@ -495,12 +495,13 @@ scan_pth_file(struct scanner *s, const char *path, const struct ranges *r,
 	return rc;
 }
 
+/* str.endswith(): a file named just ".pth" counts, as in site.addsitedir(). */
 static bool
 ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
 
-	return n > k && memcmp(s + n - k, suffix, k) == 0;
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
 }
 
 /*

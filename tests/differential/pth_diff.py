@@ -1,6 +1,6 @@
 """Compare sitehound's .pth model with what real CPython interpreters run.
 
-Usage: pth_diff.py PREDICT WORKDIR
+Usage: pth_diff.py PREDICT WORKDIR [SITEHOUND]
 
 Builds directories of generated .pth files under WORKDIR. Every import line
 appends "HEXNAME OFFSET N" to the file named by $SITEHOUND_MARKERS, where
@@ -9,12 +9,15 @@ HEXNAME is the .pth file name in hex, OFFSET is the byte offset of that
 interpreter then runs `python -s -S -c "import site; site.addsitedir(DIR)"`,
 the same addsitedir() that runs at start-up, and the markers it wrote must
 equal, in order, what PREDICT (tests/differential/predict.c) prints for that
-exact release runs. Prints one PASS/FAIL/SKIP line per directory and
+exact release runs. With SITEHOUND, the `pth-exec` and `pth-abort` findings of
+`SITEHOUND scan --python-version VERSION DIR` must name the same lines and the
+same aborting file too. Prints one PASS/FAIL/SKIP line per directory and
 interpreter, and exits 1 when any case fails.
 
 Runs on Python 3.6 or later.
 """
 import glob
+import json
 import os
 import subprocess
 import sys
@@ -275,12 +278,53 @@ def compare(predicted, abort, proc, seen):
     return problems
 
 
+def unescape(text):
+    """Return the bytes behind sitehound's escaped form of a path."""
+    out = bytearray()
+    i = 0
+    simple = {"\\": b"\\", "n": b"\n", "r": b"\r", "t": b"\t", "f": b"\f", "v": b"\v"}
+    while i < len(text):
+        c = text[i]
+        if c != "\\":
+            out += c.encode()
+            i += 1
+        elif text[i + 1] in simple:
+            out += simple[text[i + 1]]
+            i += 2
+        elif text[i + 1] == "x":
+            out.append(int(text[i + 2:i + 4], 16))
+            i += 4
+        else:
+            out += chr(int(text[i + 2:i + 6], 16)).encode()
+            i += 6
+    return bytes(out)
+
+
+def scan_predict(binary, version, path):
+    """Return ([(hexname, line)], abort hexname or None) from sitehound scan."""
+    out = subprocess.run([binary, "scan", "--python-version", version, "--format", "jsonl", path],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=RUN_TIMEOUT)
+    if out.returncode not in (0, 1):
+        raise RuntimeError("scan failed (status %d): %s"
+                           % (out.returncode, out.stderr.decode(errors="replace")))
+    lines, abort = [], None
+    for row in out.stdout.decode().splitlines():
+        finding = json.loads(row)
+        name = os.path.basename(unescape(finding["path"])).hex()
+        if finding["rule"] == "pth-exec":
+            lines.append((name, finding["line"]))
+        elif finding["rule"] == "pth-abort" and abort is None:
+            abort = name
+    return lines, abort
+
+
 def describe(pairs):
     return "\n".join("    %r:%d" % (bytes.fromhex(t), line) for t, line in pairs) or "    (nothing)"
 
 
 def main():
     tool, work = sys.argv[1], sys.argv[2]
+    binary = sys.argv[3] if len(sys.argv) > 3 else None
     interpreters = find_interpreters()
     if not interpreters:
         print("SKIP: pth differential: no CPython interpreter found under pyenv or /usr/bin")
@@ -306,6 +350,19 @@ def main():
                 failed += 1
                 continue
             problems = compare(predicted, abort, proc, seen)
+            if binary:
+                try:
+                    scanned, scan_abort = scan_predict(binary, version, path)
+                except (RuntimeError, subprocess.SubprocessError, OSError, ValueError) as exc:
+                    scanned, scan_abort = None, None
+                    problems.append("sitehound scan: %s" % exc)
+                want = [(t, line) for t, line, _, _ in predicted]
+                if scanned is not None and scanned != want:
+                    problems.append("sitehound scan reported:\n%s\nexpected:\n%s"
+                                    % (describe(scanned), describe(want)))
+                if scanned is not None and scan_abort != abort:
+                    problems.append("sitehound scan names %r as the aborting file, expected %r"
+                                    % (scan_abort, abort))
             if problems:
                 print("FAIL: %s (rules %s)" % (name, rules))
                 for p in problems:
