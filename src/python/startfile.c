@@ -10,12 +10,30 @@
 static const uint8_t UTF8_BOM[3] = { 0xEF, 0xBB, 0xBF };
 
 /*
- * Whether the character at s starts or continues a \w+ word. ASCII follows
- * Python's rule exactly.
- * NOTE: every non-ASCII character is taken as a word character, although
- * Python's \w excludes non-ASCII punctuation and symbols; such entries are
- * reported valid here and then fail in resolve_name().
+ * Whether a non-ASCII code point is a \w character. This rejects the
+ * common non-word blocks: whitespace, Latin-1 punctuation and symbols,
+ * General Punctuation (zero-width and direction marks included), private
+ * use, U+FEFF and the specials.
+ * NOTE: other non-ASCII punctuation and symbols are taken as word
+ * characters, although Python's \w (str.isalnum() or '_') excludes them;
+ * such entries are reported valid here and then fail in resolve_name().
  */
+static bool
+is_unicode_word(uint32_t cp)
+{
+	if (py_is_space(cp))
+		return false;
+	if (cp >= 0xA1 && cp <= 0xBF)
+		return cp == 0xAA || cp == 0xB2 || cp == 0xB3 || cp == 0xB5 || cp == 0xB9 ||
+		       cp == 0xBA || (cp >= 0xBC && cp <= 0xBE);
+	if (cp == 0xD7 || cp == 0xF7 || cp == 0xFEFF)
+		return false;
+	if ((cp >= 0x2000 && cp <= 0x206F) || (cp >= 0xE000 && cp <= 0xF8FF) || cp >= 0xFFF0)
+		return cp > 0xFFFF;
+	return true;
+}
+
+/* Length of the \w character at s, or 0; *digit tells whether it is 0-9. */
 static size_t
 word_char(const uint8_t *s, size_t len, bool *digit)
 {
@@ -31,7 +49,7 @@ word_char(const uint8_t *s, size_t len, bool *digit)
 			return 1;
 		return 0;
 	}
-	return n;
+	return is_unicode_word(cp) ? n : 0;
 }
 
 /* Length of the dotted name at s (0 when there is none): word ('.' word)* */
