@@ -24,9 +24,9 @@
 
 /* Nesting of marshal objects; CPython allows 2000, real modules need far fewer. */
 #define PYC_MAX_DEPTH 200
-/* Marshal objects per file; the largest 3.13 standard-library pyc has about 200000. */
+/* Marshal objects per file; an object takes at least one byte of the stream. */
 #define PYC_MAX_OBJECTS (4u * 1024 * 1024)
-/* Marshal stream size; the largest 3.13 standard-library pyc is about 1 MiB. */
+/* Marshal stream size; the largest pyc of the 3.13 standard library is 811433 bytes. */
 #define PYC_MAX_STREAM (64u * 1024 * 1024)
 /* Distinct strings collected; more sets truncated. */
 #define PYC_MAX_STRINGS (256u * 1024)
