@@ -11,8 +11,8 @@
  * "Known values" comment in Lib/importlib/_bootstrap_external.py (3.13) and
  * Include/internal/pycore_magic_number.h (3.14 and main, where the table
  * moved). A magic is taken to be written from its own tag up to the tag
- * of the next magic of the same minor version; the last one of a minor
- * version covers every later micro release.
+ * of the next magic of the same minor version. The last magic of a minor
+ * version covers every later micro release of it.
  */
 struct magic_tag {
 	uint16_t magic;
@@ -539,8 +539,8 @@ read_field(struct walker *w, bool collect_it)
 }
 
 /*
- * A field that holds bytes the compiler makes (byte-code, line tables,
- * co_filename): a string there is not collected, anything else is.
+ * Reads a field that contains compiler-made bytes (byte-code, line tables,
+ * co_filename). A string there is not collected, but anything else is.
  */
 static int
 read_skipped_field(struct walker *w)

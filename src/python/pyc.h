@@ -3,11 +3,11 @@
  * its code objects carry, so a cached .pyc can be checked against its .py
  * without running or compiling either.
  *
- * Header layouts (Lib/importlib/_bootstrap_external.py of each release):
+ * Header layouts, from Lib/importlib/_bootstrap_external.py of each release:
  *   2.7, 3.0-3.2          magic, source mtime                     8 bytes
  *   3.3-3.6, 3.7a1-a3     magic, source mtime, source size        12 bytes
  *   3.7a4+ (PEP 552)      magic, flags, mtime+size or hash        16 bytes
- * Every field is a little-endian uint32; the magic ends in "\r\n".
+ * Every field is a little-endian uint32, and the magic ends in "\r\n".
  *
  * pyc_parse_header() allocates nothing. pyc_collect_strings() and
  * pyc_strings_missing_from_source() allocate *out (free it with
@@ -85,17 +85,22 @@ void pyc_strings_free(struct pyc_strings *s);
 
 /*
  * Stores in *missing the strings of s that the source text does not
- * account for. A string is accounted for when it is a substring of src;
- * failing that, a mangled private name "_Class__attr" whose "Class" and
- * "__attr" both are; failing that, one whose every word (a run of ASCII
- * letters, digits, '_' or non-ASCII bytes) is, which covers escapes,
- * implicit concatenation, qualified names and the docstrings 3.13 dedents.
+ * account for. A string is accounted for when it is a substring of src,
+ * or of src with adjacent string literals joined ("ab" "cd", "ab" + "cd").
+ * A mangled private name "_Class__attr" is accounted for when "Class" and
+ * "__attr" both are. Any other string is accounted for when each of its
+ * ASCII words (runs of letters, digits and '_') is, or is a repeated unit
+ * that is ("ab" * 40). This covers escapes, qualified names and the
+ * docstrings that 3.13 dedents.
  *
  * Skipped as compiler-made: the empty string, strings starting with '<'
  * ("<module>", "<lambda>", "<genexpr>") or '.' (".0", ".type_params"),
- * dunder names ("__name__", "__qualname__", "__classcell__"), the words of
- * "<locals>" inside qualified names, and "AssertionError" and
- * "StopAsyncIteration", which 3.6-3.8 load by name for assert and async for.
+ * dunder names ("__name__", "__qualname__", "__classcell__"), the
+ * "<locals>" parts of qualified names, "return" (the key of a return
+ * annotation), and "AssertionError" and "StopAsyncIteration", which
+ * 3.6-3.8 load by name for assert and async for.
+ * NOTE: constants the compiler folds from expressions ("0" + "1" * 9)
+ * and words spelled with escapes ("\x41BC") are reported as missing.
  */
 __attribute__((warn_unused_result))
 int pyc_strings_missing_from_source(const struct pyc_strings *s, const uint8_t *src,

@@ -33,7 +33,7 @@ is_unicode_word(uint32_t cp)
 	return true;
 }
 
-/* Length of the \w character at s, or 0; *digit tells whether it is 0-9. */
+/* Returns the length of the \w character at s, or 0, and stores in *digit whether it is 0-9. */
 static size_t
 word_char(const uint8_t *s, size_t len, bool *digit)
 {
