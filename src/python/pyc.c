@@ -843,6 +843,11 @@ pyc_collect_strings(const uint8_t *buf, size_t len, const struct pyc_info *info,
  * by name for assert and async for, and "return" keys the return annotation.
  */
 static const char *const COMPILER_NAMES[] = { "AssertionError", "StopAsyncIteration", "return" };
+/*
+ * NOTE: 3.14 compiles annotations into generated __annotate__ functions;
+ * no 3.14 interpreter was at hand to check which parameter names they
+ * carry, so a clean 3.14 pyc may report one.
+ */
 
 /* Pieces of qualified names that the compiler writes inside '<' '>'. */
 static const char *const QUALNAME_PARTS[] = {
