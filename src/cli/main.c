@@ -3,6 +3,7 @@
  * This is the only code that prints or exits.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -11,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "core/escape.h"
 #include "core/finding.h"
@@ -51,33 +54,40 @@ static const char scan_usage[] =
 	"module) or a directory read as a site directory.\n"
 	"\n"
 	"Options:\n"
-	"  -r, --root DIR          scan DIR as the root of another system (a mounted\n"
-	"                          disk image or unpacked container); paths resolve\n"
-	"                          inside DIR and are reported as on that system\n"
-	"  -f, --format FORMAT     'text' (default) or 'jsonl', one finding per line\n"
-	"  -o, --output FILE       write findings to FILE instead of standard output\n"
-	"  -l, --list-sites        list the installations and site directories found,\n"
-	"                          and why each counts, then exit\n"
+	"  -r, --root DIR            scan DIR as the root of another system (a mounted\n"
+	"                            disk image or unpacked container); paths resolve\n"
+	"                            inside DIR and are reported as on that system\n"
+	"  -f, --format FORMAT       'text' (default) or 'jsonl', one record per line\n"
+	"  -o, --output FILE         write to FILE instead of standard output; FILE\n"
+	"                            must not be a symbolic link\n"
+	"  -l, --list-sites          list the installations and site directories found,\n"
+	"                            and why each counts, then exit\n"
 	"      --min-severity LEVEL  report findings at or above LEVEL: info, low\n"
-	"                          (default), medium or high\n"
-	"      --python-version VERSION  apply the rules of this CPython release\n"
-	"                          (for example 3.12.4) to PATH arguments; default:\n"
-	"                          every release from 2.7 on\n"
-	"      --max-depth N       look for virtual environments N directories deep\n"
-	"                          below each search root (default 6)\n"
-	"      --network-mounts    also search NFS, CIFS and FUSE file systems\n"
-	"      --max-file-size BYTES  read at most BYTES of one file (default\n"
-	"                          67108864); a larger file is reported\n"
-	"  -h, --help              show this help\n"
+	"                            (default), medium or high\n"
+	"      --python-version VER  apply the rules of CPython release VER (such as\n"
+	"                            3.12.4) to PATH arguments; default: every release\n"
+	"                            from 2.7 on\n"
+	"      --max-depth N         look for virtual environments N directories deep\n"
+	"                            below each search root (default 6)\n"
+	"      --network-mounts      also search NFS, CIFS and FUSE file systems\n"
+	"      --max-file-size BYTES read at most BYTES of one file (default 67108864);\n"
+	"                            a larger file is reported\n"
+	"  -h, --help                show this help\n"
+	"\n"
+	"A relative PATH is taken from the current directory, or from the root of\n"
+	"the scanned system with --root.\n"
 	"\n"
 	"Exit status: 0 nothing found at or above --min-severity, 1 findings\n"
-	"reported, 2 an error.\n";
+	"reported, 2 an error (including a PATH that could not be read).\n";
 
 struct scan_ctx {
 	struct out_writer out;
 	enum severity min_severity;
 	int write_error;
 	unsigned long diagnostics;
+	unsigned long input_errors;      /* PATH arguments that could not be scanned */
+	unsigned long permission_errors; /* EACCES and EPERM among the diagnostics */
+	unsigned long installations;     /* listed by --list-sites */
 };
 
 /* Prints s with hostile bytes escaped (see core/escape.h). */
@@ -88,10 +98,10 @@ fput_escaped(const char *s, FILE *fp)
 	int truncated = 0;
 
 	strbuf_init(&sb, 64 * 1024);
-	if (escape_bytes(&sb, s, strlen(s), &truncated) == 0 && sb.data)
-		fputs(sb.data, fp);
-	else
+	if (escape_bytes(&sb, s, strlen(s), &truncated) < 0)
 		fputs("?", fp);
+	else if (sb.data)
+		fputs(sb.data, fp);
 	strbuf_free(&sb);
 }
 
@@ -107,6 +117,10 @@ on_diag(const struct scan_diag *d, void *opaque)
 	struct scan_ctx *ctx = opaque;
 
 	ctx->diagnostics++;
+	if (d->input_error)
+		ctx->input_errors++;
+	if (d->err == EACCES || d->err == EPERM)
+		ctx->permission_errors++;
 	fputs("sitehound: ", stderr);
 	if (d->err && !d->message) {
 		fputs("cannot read '", stderr);
@@ -139,6 +153,85 @@ on_finding(const struct finding *f, void *opaque)
 	return 0;
 }
 
+/* Returns s escaped (see core/escape.h) as a JSON string; NULL on failure. */
+static json_t *
+json_escaped(const char *s)
+{
+	struct strbuf sb;
+	json_t *value = NULL;
+	int truncated = 0;
+
+	strbuf_init(&sb, 64 * 1024);
+	if (escape_bytes(&sb, s, strlen(s), &truncated) == 0)
+		value = json_string(sb.data ? sb.data : "");
+	strbuf_free(&sb);
+	return value;
+}
+
+static const char *
+site_role_name(enum site_role role)
+{
+	switch (role) {
+	case SITE_VENV:
+		return "venv";
+	case SITE_USER:
+		return "user";
+	case SITE_SYSTEM:
+		return "system";
+	}
+	return "unknown";
+}
+
+/* One installation as a JSON object on one line (--list-sites --format jsonl). */
+static int
+write_install_json(FILE *fp, const struct install *inst)
+{
+	json_t *obj = json_object(), *syspath = json_array(), *sites = json_array();
+	char lo[32], hi[32], *line = NULL;
+	size_t i;
+	int rc = -ENOMEM;
+
+	if (!obj || !syspath || !sites)
+		goto out;
+	pyver_format(inst->ver_lo, lo, sizeof(lo));
+	pyver_format(inst->ver_hi, hi, sizeof(hi));
+	if (json_object_set_new(obj, "kind", json_string(install_kind_name(inst->kind))) ||
+	    json_object_set_new(obj, "prefix", json_escaped(inst->prefix)) ||
+	    json_object_set_new(obj, "label", json_escaped(inst->label)) ||
+	    json_object_set_new(obj, "version_min", json_string(lo)) ||
+	    json_object_set_new(obj, "version_max", json_string(hi)) ||
+	    json_object_set_new(obj, "version_certain", json_boolean(inst->version_certain)) ||
+	    json_object_set_new(obj, "version_from",
+				json_escaped(inst->version_source ? inst->version_source : "")) ||
+	    json_object_set_new(obj, "found_by", json_escaped(inst->why ? inst->why : "")))
+		goto out;
+	for (i = 0; i < inst->nsyspath; i++) {
+		if (json_array_append_new(syspath, json_escaped(inst->syspath[i])))
+			goto out;
+	}
+	for (i = 0; i < inst->nsites; i++) {
+		json_t *site = json_object();
+
+		if (!site || json_object_set_new(site, "path", json_escaped(inst->sites[i].path)) ||
+		    json_object_set_new(site, "role", json_string(site_role_name(inst->sites[i].role))) ||
+		    json_object_set_new(site, "why", json_string(inst->sites[i].why)) ||
+		    json_array_append_new(sites, site))
+			goto out;
+	}
+	if (json_object_set(obj, "sys_path", syspath) || json_object_set(obj, "sites", sites))
+		goto out;
+	line = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!line)
+		goto out;
+	rc = fprintf(fp, "%s\n", line) < 0 ? -EIO : 0;
+out:
+	free(line);
+	json_decref(sites);
+	json_decref(syspath);
+	json_decref(obj);
+	return rc;
+}
+
 static int
 on_install(const struct install *inst, void *opaque)
 {
@@ -147,6 +240,9 @@ on_install(const struct install *inst, void *opaque)
 	char lo[32], hi[32];
 	size_t i;
 
+	ctx->installations++;
+	if (ctx->out.format == OUT_JSONL)
+		return write_install_json(fp, inst);
 	fprintf(fp, "installation %s ", install_kind_name(inst->kind));
 	fput_escaped(inst->prefix, fp);
 	fputs("\n  version: ", fp);
@@ -217,6 +313,67 @@ usage_error(const char *option, const char *value, const char *help)
 enum { OPT_MIN_SEVERITY = 256, OPT_PYTHON_VERSION, OPT_MAX_DEPTH, OPT_NETWORK_MOUNTS,
        OPT_MAX_FILE_SIZE };
 
+/* Opens FILE for the output, refusing to write through a symbolic link. */
+static FILE *
+open_output(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	FILE *fp;
+
+	if (fd < 0)
+		return NULL;
+	fp = fdopen(fd, "w");
+	if (!fp)
+		close(fd);
+	return fp;
+}
+
+/*
+ * Makes relative PATH arguments absolute against the working directory
+ * when the live system is scanned. The array is the caller's to free; its
+ * strings are either argv's or allocated (listed in *owned).
+ */
+static char **
+absolute_paths(char **paths, size_t n, const char *root, char ***owned)
+{
+	char **out = calloc(n + 1, sizeof(*out)), *cwd = NULL;
+	size_t i;
+
+	*owned = calloc(n + 1, sizeof(**owned));
+	if (!out || !*owned)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		out[i] = paths[i];
+		if (paths[i][0] == '/' || strcmp(root, "/") != 0)
+			continue;
+		if (!cwd && !(cwd = getcwd(NULL, 0)))
+			goto fail;
+		if (asprintf(&(*owned)[i], "%s/%s", cwd, paths[i]) < 0) {
+			(*owned)[i] = NULL;
+			goto fail;
+		}
+		out[i] = (*owned)[i];
+	}
+	free(cwd);
+	return out;
+fail:
+	free(cwd);
+	free(out);
+	return NULL;
+}
+
+static void
+free_owned(char **owned, size_t n)
+{
+	size_t i;
+
+	if (!owned)
+		return;
+	for (i = 0; i < n; i++)
+		free(owned[i]);
+	free(owned);
+}
+
 static int
 cmd_scan(int argc, char **argv)
 {
@@ -238,16 +395,17 @@ cmd_scan(int argc, char **argv)
 	struct scan_ctx ctx;
 	enum out_format format = OUT_TEXT;
 	const char *output = NULL;
-	bool list_sites = false;
+	bool list_sites = false, version_given = false;
+	char **paths = NULL, **owned = NULL;
 	FILE *fp = stdout;
-	int c, rc;
+	int c, rc, status;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.min_severity = SEV_LOW;
 	scan_options_init(&opts);
-	argv[0] = (char *)"sitehound scan"; /* getopt names argv[0] in its messages */
+	opterr = 0; /* messages below name the option the way the help does */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:f:o:lh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:f:o:lh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			opts.root = optarg;
@@ -268,9 +426,11 @@ cmd_scan(int argc, char **argv)
 						   "use info, low, medium or high");
 			break;
 		case OPT_PYTHON_VERSION:
-			if (pyver_parse(optarg, strlen(optarg), &opts.ver_lo, &opts.ver_hi) < 0)
+			if (pyver_parse(optarg, strlen(optarg), &opts.ver_lo, &opts.ver_hi) < 0 ||
+			    opts.ver_lo < PYVER_ANY_LO || PYVER_MAJOR(opts.ver_hi) > 3)
 				return usage_error("--python-version", optarg,
-						   "use a CPython version such as 3.12.4");
+						   "use a CPython release from 2.7 on, such as 3.12.4");
+			version_given = true;
 			break;
 		case OPT_MAX_DEPTH:
 			if (parse_depth(optarg, &opts.max_depth) < 0)
@@ -287,20 +447,44 @@ cmd_scan(int argc, char **argv)
 		case 'h':
 			fputs(scan_usage, stdout);
 			return EXIT_CLEAN;
-		default:
+		case ':':
+			fprintf(stderr, "sitehound: option '%s' needs a value\n", argv[optind - 1]);
 			fputs("Try 'sitehound scan --help' for more information.\n", stderr);
+			return EXIT_ERROR;
+		default:
+			fputs("sitehound: unknown option '", stderr);
+			print_escaped_stderr(argv[optind - 1]);
+			fputs("'\nTry 'sitehound scan --help' for more information.\n", stderr);
 			return EXIT_ERROR;
 		}
 	}
-	opts.paths = argv + optind;
 	opts.npaths = (size_t)(argc - optind);
+	if (version_given && opts.npaths == 0)
+		fputs("sitehound: warning: --python-version applies to PATH arguments only; installations found on the system use their own versions\n",
+		      stderr);
+	if (list_sites && opts.npaths > 0) {
+		fputs("sitehound: --list-sites lists installations of the whole system and takes no PATH\n",
+		      stderr);
+		return EXIT_ERROR;
+	}
+	paths = absolute_paths(argv + optind, opts.npaths, opts.root, &owned);
+	if (!paths) {
+		fprintf(stderr, "sitehound: %s\n", strerror(errno ? errno : ENOMEM));
+		free_owned(owned, opts.npaths);
+		return EXIT_ERROR;
+	}
+	opts.paths = paths;
 	opts.now = time(NULL);
 
 	if (output) {
-		fp = fopen(output, "w");
+		fp = open_output(output);
 		if (!fp) {
-			fprintf(stderr, "sitehound: cannot open '%s' for writing: %s\n", output,
-				strerror(errno));
+			fputs("sitehound: cannot open '", stderr);
+			print_escaped_stderr(output);
+			fprintf(stderr, "' for writing: %s\n",
+				errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+			free(paths);
+			free_owned(owned, opts.npaths);
 			return EXIT_ERROR;
 		}
 	}
@@ -311,13 +495,19 @@ cmd_scan(int argc, char **argv)
 	cb.ctx = &ctx;
 
 	rc = list_sites ? scan_list_sites(&opts, &cb) : scan_run(&opts, &cb);
+	free(paths);
+	free_owned(owned, opts.npaths);
+	if (rc == 0 && list_sites && ctx.installations == 0 && format == OUT_TEXT &&
+	    fputs("no Python installations found\n", fp) < 0)
+		rc = -EIO;
 	if (rc == 0 && !list_sites)
-		rc = out_finish(&ctx.out);
+		rc = out_finish(&ctx.out, ctx.diagnostics > 0);
+	errno = 0;
 	if (fp != stdout ? fclose(fp) != 0 : fflush(fp) != 0)
-		rc = rc ? rc : -EIO;
-	if (ctx.write_error || rc == -EIO) {
-		fprintf(stderr, "sitehound: cannot write findings: %s\n",
-			strerror(ctx.write_error ? -ctx.write_error : EIO));
+		rc = rc ? rc : -(errno ? errno : EIO);
+	if (ctx.write_error || rc == -EIO || rc == -ENOSPC || rc == -EPIPE) {
+		fprintf(stderr, "sitehound: cannot write the output: %s\n",
+			strerror(ctx.write_error ? -ctx.write_error : -rc));
 		return EXIT_ERROR;
 	}
 	if (rc < 0) {
@@ -331,12 +521,18 @@ cmd_scan(int argc, char **argv)
 		}
 		return EXIT_ERROR;
 	}
+	status = ctx.out.count > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+	if (list_sites)
+		status = EXIT_CLEAN;
 	if (ctx.diagnostics)
 		fprintf(stderr, "sitehound: %lu warning%s; see the messages above\n",
 			ctx.diagnostics, ctx.diagnostics == 1 ? "" : "s");
-	if (list_sites)
-		return EXIT_CLEAN;
-	return ctx.out.count > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+	if (ctx.permission_errors && geteuid() != 0)
+		fputs("sitehound: some paths were not readable by this user; run as root to scan every account\n",
+		      stderr);
+	if (ctx.input_errors)
+		status = EXIT_ERROR;
+	return status;
 }
 
 int

@@ -13,6 +13,13 @@
 /* Paths on Linux are at most PATH_MAX (4096) bytes; reasons quote a path. */
 #define ESCAPED_PATH_MAX (8192 * 6)
 
+/* The error of a failed stdio call: errno when set, else EIO. */
+static int
+io_error(void)
+{
+	return errno ? -errno : -EIO;
+}
+
 void
 out_init(struct out_writer *w, FILE *fp, enum out_format format)
 {
@@ -121,7 +128,8 @@ write_jsonl(struct out_writer *w, const struct finding *f)
 	line = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (!line)
 		goto out;
-	rc = fprintf(w->fp, "%s\n", line) < 0 ? -EIO : 0;
+	errno = 0;
+	rc = fprintf(w->fp, "%s\n", line) < 0 ? io_error() : 0;
 	free(line);
 out:
 	json_decref(reasons);
@@ -184,7 +192,12 @@ write_text(struct out_writer *w, const struct finding *f)
 int
 out_finding(struct out_writer *w, const struct finding *f)
 {
-	int rc = w->format == OUT_JSONL ? write_jsonl(w, f) : write_text(w, f);
+	int rc;
+
+	errno = 0;
+	rc = w->format == OUT_JSONL ? write_jsonl(w, f) : write_text(w, f);
+	if (rc == -EIO && errno)
+		rc = -errno;
 
 	if (rc == 0) {
 		w->count++;
@@ -194,10 +207,12 @@ out_finding(struct out_writer *w, const struct finding *f)
 }
 
 int
-out_finish(struct out_writer *w)
+out_finish(struct out_writer *w, bool partial)
 {
 	if (w->format == OUT_TEXT) {
-		if (w->count == 0 && fprintf(w->fp, "no startup hooks found\n") < 0)
+		if (w->count == 0 &&
+		    fprintf(w->fp, "%s\n", partial ? "no startup hooks found in the paths that could be read"
+						   : "no startup hooks found") < 0)
 			return -EIO;
 		if (w->count > 0 &&
 		    fprintf(w->fp, "%lu finding%s: %lu high, %lu medium, %lu low, %lu info\n",
@@ -206,5 +221,7 @@ out_finish(struct out_writer *w)
 			    w->by_severity[SEV_INFO]) < 0)
 			return -EIO;
 	}
-	return fflush(w->fp) == 0 ? 0 : -EIO;
+	if (fflush(w->fp) != 0)
+		return errno ? -errno : -EIO;
+	return 0;
 }

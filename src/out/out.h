@@ -8,6 +8,7 @@
 #ifndef SITEHOUND_OUT_OUT_H
 #define SITEHOUND_OUT_OUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/finding.h"
@@ -24,9 +25,12 @@ struct out_writer {
 void out_init(struct out_writer *w, FILE *fp, enum out_format format);
 __attribute__((warn_unused_result))
 int out_finding(struct out_writer *w, const struct finding *f);
-/* Ends the output; the text table prints its summary line here. */
+/*
+ * Ends the output; the text table prints its summary line here, noting a
+ * partial scan when some paths could not be read.
+ */
 __attribute__((warn_unused_result))
-int out_finish(struct out_writer *w);
+int out_finish(struct out_writer *w, bool partial);
 /* Parses "text" or "jsonl"; returns 0 or -EINVAL. */
 __attribute__((warn_unused_result))
 int out_format_parse(const char *text, enum out_format *format);

@@ -60,7 +60,7 @@ add_account(struct accounts *list, const char *name, size_t namelen, const char 
 static void
 report_line(const struct scan_callbacks *cb, const char *path, long line, const char *message)
 {
-	struct scan_diag d = { path, line, 0, message };
+	struct scan_diag d = { path, line, 0, message, false };
 
 	if (cb && cb->on_diag)
 		cb->on_diag(&d, cb->ctx);
@@ -129,7 +129,7 @@ accounts_load(const struct fsroot *root, const struct scan_callbacks *cb, struct
 		if (rc < 0)
 			goto fail;
 	} else if (rc != -ENOENT) {
-		struct scan_diag d = { "/etc/passwd", 0, -rc, NULL };
+		struct scan_diag d = { "/etc/passwd", 0, -rc, NULL, false };
 
 		if (cb && cb->on_diag)
 			cb->on_diag(&d, cb->ctx);

@@ -61,7 +61,7 @@ install_kind_name(enum install_kind kind)
 static void
 diag(const struct discovery *d, const char *path, int err, const char *message)
 {
-	struct scan_diag dg = { path, 0, err, message };
+	struct scan_diag dg = { path, 0, err, message, false };
 
 	if (d->cb && d->cb->on_diag)
 		d->cb->on_diag(&dg, d->cb->ctx);

@@ -38,7 +38,7 @@ scanner_emit(struct scanner *s, struct finding *f)
 void
 scanner_diag(struct scanner *s, const char *path, long line, int err, const char *message)
 {
-	struct scan_diag d = { path, line, err, message };
+	struct scan_diag d = { path, line, err, message, false };
 
 	if (s->cb->on_diag)
 		s->cb->on_diag(&d, s->cb->ctx);
@@ -283,7 +283,10 @@ scan_argument(struct scanner *s, const char *arg, const struct ranges *r)
 		return -ENOMEM;
 	rc = fsroot_stat(&s->root, path, true, &st);
 	if (rc < 0) {
-		scanner_diag(s, path, 0, -rc, NULL);
+		struct scan_diag d = { path, 0, -rc, NULL, true };
+
+		if (s->cb->on_diag)
+			s->cb->on_diag(&d, s->cb->ctx);
 		free(path);
 		return 0;
 	}

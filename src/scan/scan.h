@@ -37,6 +37,7 @@ struct scan_diag {
 	long line;         /* 0 when not about a line */
 	int err;           /* errno value, 0 when message says it all */
 	const char *message;
+	bool input_error;  /* a PATH argument could not be scanned at all */
 };
 
 struct scan_callbacks {

@@ -401,38 +401,53 @@ scan_path_lines(struct scanner *s, const char *dir, const char *path, const stru
 	return rc;
 }
 
+/* Returns 1 (the file is dealt with, go on) unless reporting failed. */
+static int
+reported(int rc)
+{
+	return rc < 0 ? rc : 1;
+}
+
+/*
+ * Reads a .pth file into *buf. Returns 0 when there is content to check,
+ * 1 when the file was reported or needs no check, or a negative errno.
+ */
 static int
 read_pth_or_report(struct scanner *s, const char *path, const struct ranges *r, uint8_t **buf,
 		   size_t *len)
 {
 	struct stat st;
 	bool truncated = false;
-	char reason[160];
+	char *reason = NULL;
 	int rc;
 
 	*buf = NULL;
 	if (fsroot_stat(&s->root, path, true, &st) < 0 || S_ISDIR(st.st_mode))
 		return 1; /* dangling link or directory: CPython's open() fails and skips it */
 	if (!S_ISREG(st.st_mode))
-		return report_file_problem(s, path, "pth-special-file", SEV_MEDIUM, r->label,
-					   S_ISFIFO(st.st_mode)
-					   ? "named pipe: CPython opens it at start-up and blocks until someone writes to it"
-					   : "not a regular file: CPython opens and reads it at start-up") ?: 1;
+		return reported(report_file_problem(s, path, "pth-special-file", SEV_MEDIUM, r->label,
+			S_ISFIFO(st.st_mode)
+			? "named pipe: CPython opens it at start-up and blocks until someone writes to it"
+			: "not a regular file: CPython opens and reads it at start-up"));
 	rc = fsroot_read_file(&s->root, path, s->opts->max_file_size, buf, len, &truncated);
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc < 0) {
 		scanner_diag(s, path, 0, -rc, NULL);
-		if (snprintf(reason, sizeof(reason), "could not be read (%s), so its lines were not checked",
-			     strerror(-rc)) >= (int)sizeof(reason))
-			reason[sizeof(reason) - 1] = '\0';
-		return report_file_problem(s, path, "pth-unreadable", SEV_LOW, r->label, reason) ?: 1;
+		if (asprintf(&reason, "could not be read (%s), so its lines were not checked",
+			     strerror(-rc)) < 0)
+			return -ENOMEM;
+		rc = report_file_problem(s, path, "pth-unreadable", SEV_LOW, r->label, reason);
+		free(reason);
+		return reported(rc);
 	}
 	if (truncated) {
-		if (snprintf(reason, sizeof(reason), "file is larger than %zu bytes: only that much was read and checked",
-			     s->opts->max_file_size) >= (int)sizeof(reason))
-			reason[sizeof(reason) - 1] = '\0';
-		rc = report_file_problem(s, path, "pth-oversize", SEV_MEDIUM, r->label, reason);
+		if (asprintf(&reason, "file is larger than %zu bytes: only that much was read and checked",
+			     s->opts->max_file_size) < 0)
+			rc = -ENOMEM;
+		else
+			rc = report_file_problem(s, path, "pth-oversize", SEV_MEDIUM, r->label, reason);
+		free(reason);
 		if (rc < 0) {
 			free(*buf);
 			*buf = NULL;

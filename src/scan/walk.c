@@ -155,7 +155,7 @@ struct walker {
 static void
 report(const struct walker *w, const char *path, int err, const char *message)
 {
-	struct scan_diag d = { path, 0, err, message };
+	struct scan_diag d = { path, 0, err, message, false };
 
 	if (w->cb && w->cb->on_diag)
 		w->cb->on_diag(&d, w->cb->ctx);
