@@ -83,18 +83,86 @@ is_regular(struct scanner *s, const char *dir, const char *name)
 	return ok;
 }
 
+/*
+ * True when fname is an extension module that some release in r loads as
+ * module: NAME.so always, NAMEmodule.so on 2.7, NAME.abi3.so on 3.x, and
+ * NAME.cpython-XY[t]-PLATFORM.so only for a 3.Y in r (importlib's
+ * EXTENSION_SUFFIXES), so a file tagged for another release is ignored as
+ * CPython ignores it.
+ */
 static bool
-is_extension_name(const char *fname, const char *module, bool py2)
+is_extension_name(const char *fname, const char *module, const struct ranges *r)
 {
-	size_t m = strlen(module), n = strlen(fname);
+	size_t m = strlen(module), n = strlen(fname), i;
+	const char *tag;
 
 	if (n < m + 3 || strncmp(fname, module, m) != 0 || strcmp(fname + n - 3, ".so") != 0)
 		return false;
 	if (n == m + 3)
-		return true;                             /* NAME.so */
-	if (fname[m] == '.')
-		return memchr(fname + m + 1, '/', n - m - 4) == NULL; /* NAME.TAG.so */
-	return py2 && strcmp(fname + m, "module.so") == 0;
+		return true;
+	tag = fname + m;
+	for (i = 0; i < r->count; i++) {
+		int major = PYVER_MAJOR(r->lo[i]), lo = PYVER_MINOR(r->lo[i]);
+		int hi = PYVER_MAJOR(r->hi[i]) > major ? 255 : PYVER_MINOR(r->hi[i]);
+		int minor;
+
+		if (major == 2 && strcmp(tag, "module.so") == 0)
+			return true;
+		if (PYVER_MAJOR(r->hi[i]) >= 3 && strcmp(tag, ".abi3.so") == 0)
+			return true;
+		for (minor = (major < 3 ? 0 : lo); PYVER_MAJOR(r->hi[i]) >= 3 && minor <= hi; minor++) {
+			char prefix[32];
+			int k = snprintf(prefix, sizeof(prefix), ".cpython-3%d", minor);
+
+			if (k < 0 || (size_t)k >= sizeof(prefix))
+				break;
+			if (strncmp(tag, prefix, (size_t)k) == 0 &&
+			    (tag[k] == '-' || (tag[k] == 't' && tag[k + 1] == '-')))
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Reports a module name in entry that is a symbolic link into a place any
+ * user can write: whoever writes there chooses the start-up code, even if
+ * the target does not exist yet.
+ */
+static int
+check_module_link(struct scanner *s, const char *entry, const char *name, const char *module,
+		  const struct ranges *r)
+{
+	struct link_check lc;
+	struct finding f;
+	char *path = path_join(entry, name);
+	int rc;
+
+	if (!path)
+		return -ENOMEM;
+	rc = scanner_check_link(s, path, &lc);
+	if (rc < 0 || !lc.is_link || !(lc.unsafe || lc.special) ||
+	    scanner_seen(s, "customize-link-writable", path)) {
+		link_check_free(&lc);
+		free(path);
+		return rc;
+	}
+	finding_init(&f, "customize-link-writable", module, SEV_MEDIUM, CONF_MEDIUM);
+	rc = finding_set_path(&f, path);
+	if (rc == 0 && r->label)
+		rc = finding_set_interpreter(&f, r->label);
+	if (rc == 0)
+		rc = finding_add_reason(&f, "symbolic link to %.512s: %s, so any user can supply the %s that start-up imports",
+					lc.target, lc.special ? "a device or process file"
+							      : (lc.why ? lc.why : "a writable place"),
+					module);
+	link_check_free(&lc);
+	free(path);
+	if (rc < 0) {
+		finding_free(&f);
+		return rc;
+	}
+	return scanner_emit(s, &f);
 }
 
 /*
@@ -104,7 +172,7 @@ is_extension_name(const char *fname, const char *module, bool py2)
  */
 static int
 find_in_entry(struct scanner *s, const char *entry, const struct dirlist *names,
-	      const char *module, bool py2, struct candidates *out)
+	      const char *module, const struct ranges *r, struct candidates *out)
 {
 	static const char *const init_names[] = { "__init__.so", "__init__.py", "__init__.pyc" };
 	char fname[64];
@@ -131,7 +199,7 @@ find_in_entry(struct scanner *s, const char *entry, const struct dirlist *names,
 		}
 	}
 	for (i = 0; i < names->count; i++) {
-		if (is_extension_name(names->names[i], module, py2) &&
+		if (is_extension_name(names->names[i], module, r) &&
 		    is_regular(s, entry, names->names[i])) {
 			rc = candidates_add(out, entry, names->names[i], FORM_EXTENSION);
 			if (rc < 0)
@@ -385,33 +453,28 @@ out:
 	return rc;
 }
 
-static bool
-ranges_include_py2(const struct ranges *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->count; i++) {
-		if (PYVER_MAJOR(r->lo[i]) == 2)
-			return true;
-	}
-	return false;
-}
-
 static int
 resolve_module(struct scanner *s, const struct strlist *syspath, const char *module,
 	       const struct ranges *r, bool active)
 {
 	struct candidates found = { NULL, 0 };
-	bool py2 = ranges_include_py2(r);
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < syspath->count && rc == 0; i++) {
 		struct dirlist names;
+		size_t k, mlen = strlen(module);
 
 		if (fsroot_listdir(&s->root, syspath->items[i], &names) < 0)
 			continue;
-		rc = find_in_entry(s, syspath->items[i], &names, module, py2, &found);
+		rc = find_in_entry(s, syspath->items[i], &names, module, r, &found);
+		for (k = 0; k < names.count && rc == 0; k++) {
+			const char *n = names.names[k];
+
+			if (strncmp(n, module, mlen) == 0 &&
+			    (n[mlen] == '\0' || strcmp(n + mlen, ".py") == 0 || strcmp(n + mlen, ".pyc") == 0))
+				rc = check_module_link(s, syspath->items[i], n, module, r);
+		}
 		dirlist_free(&names);
 	}
 	for (i = 0; i < found.count && rc == 0; i++) {

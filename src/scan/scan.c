@@ -111,6 +111,70 @@ scanner_path_is_unsafe(struct scanner *s, const char *path, char **why)
 	return false;
 }
 
+/* Symbolic links followed per path, as MAXSYMLINKS in Linux. */
+#define LINK_HOPS_MAX 40
+
+static bool
+in_dev_or_proc(const char *path)
+{
+	return strncmp(path, "/dev/", 5) == 0 || strcmp(path, "/dev") == 0 ||
+	       strncmp(path, "/proc/", 6) == 0 || strcmp(path, "/proc") == 0;
+}
+
+int
+scanner_check_link(struct scanner *s, const char *path, struct link_check *lc)
+{
+	char *cur = strdup(path);
+	int hop;
+
+	memset(lc, 0, sizeof(*lc));
+	if (!cur)
+		return -ENOMEM;
+	for (hop = 0; hop < LINK_HOPS_MAX; hop++) {
+		struct stat st;
+		char *target = NULL, *dir, *next;
+
+		if (fsroot_stat(&s->root, cur, false, &st) < 0 || !S_ISLNK(st.st_mode))
+			break;
+		lc->is_link = true;
+		if (fsroot_readlink(&s->root, cur, &target) < 0)
+			break;
+		dir = path_dirname(cur);
+		next = dir ? path_normalize(dir, target) : NULL;
+		free(dir);
+		free(target);
+		if (!next) {
+			free(cur);
+			return -ENOMEM;
+		}
+		free(cur);
+		cur = next;
+		if (!lc->target && !(lc->target = strdup(cur)))
+			break;
+		if (in_dev_or_proc(cur)) {
+			lc->special = true;
+			free(lc->target);
+			lc->target = strdup(cur);
+			break;
+		}
+		if (!lc->unsafe && scanner_path_is_unsafe(s, cur, &lc->why)) {
+			lc->unsafe = true;
+			free(lc->target);
+			lc->target = strdup(cur);
+		}
+	}
+	free(cur);
+	return 0;
+}
+
+void
+link_check_free(struct link_check *lc)
+{
+	free(lc->target);
+	free(lc->why);
+	memset(lc, 0, sizeof(*lc));
+}
+
 char *
 ranges_describe(const struct ranges *r)
 {

@@ -107,6 +107,24 @@ int scan_start_file(struct scanner *s, const char *path, const struct ranges *r)
  */
 bool scanner_path_is_unsafe(struct scanner *s, const char *path, char **why);
 
+/* What following the symbolic links of a hook path showed. */
+struct link_check {
+	bool is_link;
+	bool special;     /* a hop leads into /dev or /proc (e.g. /dev/stdin) */
+	bool unsafe;      /* a hop leads into a temporary or world-writable place */
+	char *target;     /* the hop that decided it, or the first target */
+	char *why;        /* why the place is unsafe */
+};
+
+/*
+ * Follows the symbolic links at path hop by hop (at most 40, as the
+ * kernel does) without leaving the root. Returns 0 or -ENOMEM; call
+ * link_check_free() after.
+ */
+__attribute__((warn_unused_result))
+int scanner_check_link(struct scanner *s, const char *path, struct link_check *lc);
+void link_check_free(struct link_check *lc);
+
 /* Formats the releases of r as text ("3.11.2", "3.12.0a0 to 3.12.255"). */
 char *ranges_describe(const struct ranges *r);
 

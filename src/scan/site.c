@@ -409,6 +409,44 @@ reported(int rc)
 }
 
 /*
+ * Reports a .pth that is a symbolic link into /dev or /proc (CPython then
+ * reads a device or, through /dev/stdin, the input of every Python
+ * program) or into a place any user can write. Returns 1 when the file
+ * needs no further reading, 0 to go on, or a negative errno.
+ */
+static int
+check_pth_link(struct scanner *s, const char *path, const struct ranges *r)
+{
+	struct link_check lc;
+	char *reason = NULL;
+	int rc;
+
+	rc = scanner_check_link(s, path, &lc);
+	if (rc < 0 || !lc.is_link || (!lc.special && !lc.unsafe)) {
+		link_check_free(&lc);
+		return rc;
+	}
+	if (lc.special) {
+		if (asprintf(&reason, "symbolic link to %.512s: CPython reads that device or process file at start-up (through /dev/stdin, the standard input of every Python program becomes .pth lines)",
+			     lc.target) < 0) {
+			link_check_free(&lc);
+			return -ENOMEM;
+		}
+		rc = reported(report_file_problem(s, path, "pth-special-file", SEV_HIGH, r->label, reason));
+	} else {
+		if (asprintf(&reason, "symbolic link to %.512s: %s, so any user can write the lines CPython runs",
+			     lc.target, lc.why ? lc.why : "a writable place") < 0) {
+			link_check_free(&lc);
+			return -ENOMEM;
+		}
+		rc = report_file_problem(s, path, "pth-link-writable", SEV_MEDIUM, r->label, reason);
+	}
+	free(reason);
+	link_check_free(&lc);
+	return rc;
+}
+
+/*
  * Reads a .pth file into *buf. Returns 0 when there is content to check,
  * 1 when the file was reported or needs no check, or a negative errno.
  */
@@ -422,8 +460,20 @@ read_pth_or_report(struct scanner *s, const char *path, const struct ranges *r, 
 	int rc;
 
 	*buf = NULL;
-	if (fsroot_stat(&s->root, path, true, &st) < 0 || S_ISDIR(st.st_mode))
+	rc = check_pth_link(s, path, r);
+	if (rc != 0)
+		return rc;
+	rc = fsroot_stat(&s->root, path, true, &st);
+	if (rc == -ENOENT || (rc == 0 && S_ISDIR(st.st_mode)))
 		return 1; /* dangling link or directory: CPython's open() fails and skips it */
+	if (rc < 0) {
+		if (asprintf(&reason, "cannot be resolved (%s), so its lines were not checked",
+			     strerror(-rc)) < 0)
+			return -ENOMEM;
+		rc = report_file_problem(s, path, "pth-unreadable", SEV_LOW, r->label, reason);
+		free(reason);
+		return reported(rc);
+	}
 	if (!S_ISREG(st.st_mode))
 		return reported(report_file_problem(s, path, "pth-special-file", SEV_MEDIUM, r->label,
 			S_ISFIFO(st.st_mode)
