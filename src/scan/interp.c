@@ -58,8 +58,10 @@ read_config(struct scanner *s, const char *path, uint8_t **buf, size_t *len)
 }
 
 int
-scan_dotpth_file(struct scanner *s, const char *path, const char *label)
+scan_dotpth_file(struct scanner *s, const char *path, const struct ranges *r)
 {
+	struct strlist entries = { NULL, 0 };
+	const char *label = r->label;
 	struct dotpth p;
 	uint8_t *buf;
 	size_t len, i;
@@ -98,7 +100,9 @@ scan_dotpth_file(struct scanner *s, const char *path, const char *label)
 			rc = -ENOMEM;
 			break;
 		}
-		if (scanner_path_is_unsafe(s, target, &why)) {
+		if (!strlist_has(&entries, target))
+			rc = strlist_add(&entries, target);
+		if (rc == 0 && scanner_path_is_unsafe(s, target, &why)) {
 			if (asprintf(&reason, "adds %s to sys.path: %s", target, why ? why : "a writable place") < 0)
 				rc = -ENOMEM;
 			else
@@ -110,6 +114,10 @@ scan_dotpth_file(struct scanner *s, const char *path, const char *label)
 		free(why);
 		free(target);
 	}
+	/* With "import site", sitecustomize is looked up over exactly these entries. */
+	if (rc == 0 && p.import_site)
+		rc = scan_customize(s, &entries, r, true);
+	strlist_free(&entries);
 	free(dir);
 	dotpth_free(&p);
 	return rc;
@@ -231,8 +239,15 @@ static int
 scan_dotpth_dirs(struct scanner *s, const struct install *in)
 {
 	static const char *const subdirs[] = { "/bin", "/lib", "/lib64", "" };
+	struct ranges own;
 	size_t d, i;
 	int rc = 0;
+
+	memset(&own, 0, sizeof(own));
+	own.lo[0] = in->ver_lo;
+	own.hi[0] = in->ver_hi;
+	own.count = 1;
+	own.label = in->label;
 
 	for (d = 0; d < sizeof(subdirs) / sizeof(subdirs[0]) && rc == 0; d++) {
 		struct dirlist names;
@@ -256,7 +271,7 @@ scan_dotpth_dirs(struct scanner *s, const struct install *in)
 				break;
 			}
 			if (!scanner_seen(s, "dotpth-file", path))
-				rc = scan_dotpth_file(s, path, in->label);
+				rc = scan_dotpth_file(s, path, &own);
 			free(path);
 		}
 		dirlist_free(&names);

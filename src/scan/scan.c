@@ -366,7 +366,7 @@ scan_argument(struct scanner *s, const char *arg, const struct ranges *r)
 		if (rc == 0)
 			rc = scan_customize(s, &syspath, r, true);
 	} else if (name_ends_with(name, "._pth")) {
-		rc = scan_dotpth_file(s, path, r->label);
+		rc = scan_dotpth_file(s, path, r);
 	} else if (strcmp(name, "pyvenv.cfg") == 0) {
 		rc = scan_pyvenv_file(s, path, NULL);
 	} else if (name_ends_with(name, ".start")) {

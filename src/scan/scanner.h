@@ -95,7 +95,7 @@ int scan_customize_file(struct scanner *s, const char *path, const struct ranges
 __attribute__((warn_unused_result))
 int scan_install_files(struct scanner *s, const struct install *in, const struct installs *all);
 __attribute__((warn_unused_result))
-int scan_dotpth_file(struct scanner *s, const char *path, const char *label);
+int scan_dotpth_file(struct scanner *s, const char *path, const struct ranges *r);
 __attribute__((warn_unused_result))
 int scan_pyvenv_file(struct scanner *s, const char *path, const struct installs *all);
 __attribute__((warn_unused_result))
