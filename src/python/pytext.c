@@ -1,5 +1,7 @@
 #include "python/pytext.h"
 
+#include <string.h>
+
 #include "core/utf8.h"
 
 bool
@@ -83,4 +85,51 @@ py_splitlines_next(const uint8_t *s, size_t len, size_t *next)
 	}
 	*next = len;
 	return len;
+}
+
+size_t
+py_strip_comments(const uint8_t *src, size_t len, uint8_t *out)
+{
+	size_t i = 0, o = 0;
+
+	while (i < len) {
+		uint8_t c = src[i];
+
+		if (c == '#') {
+			while (i < len && src[i] != '\n' && src[i] != '\r')
+				i++;
+			continue;
+		}
+		if (c != '\'' && c != '"') {
+			out[o++] = src[i++];
+			continue;
+		}
+
+		/* A string literal: copy it up to its closing quote. */
+		{
+			bool triple = i + 2 < len && src[i + 1] == c && src[i + 2] == c;
+			size_t quote_len = triple ? 3 : 1;
+
+			memcpy(out + o, src + i, quote_len);
+			o += quote_len;
+			i += quote_len;
+			while (i < len) {
+				if (src[i] == '\\' && i + 1 < len) {
+					out[o++] = src[i++];
+					out[o++] = src[i++];
+					continue;
+				}
+				if (!triple && (src[i] == '\n' || src[i] == '\r'))
+					break; /* an unterminated one-line literal ends here */
+				if (src[i] == c && (!triple || (i + 2 < len && src[i + 1] == c && src[i + 2] == c))) {
+					memcpy(out + o, src + i, quote_len);
+					o += quote_len;
+					i += quote_len;
+					break;
+				}
+				out[o++] = src[i++];
+			}
+		}
+	}
+	return o;
 }

@@ -10,6 +10,7 @@
 
 #include "core/strbuf.h"
 #include "python/pyc.h"
+#include "python/pytext.h"
 #include "scan/scanner.h"
 
 /* Byte-code files are small; a larger one is read up to this size. */
@@ -405,6 +406,18 @@ check_cached_bytecode(struct scanner *s, const char *source, const struct ranges
 	if (rc < 0) {
 		scanner_diag(s, source, 0, -rc, NULL);
 		return rc == -ENOMEM ? rc : 0;
+	}
+	/* Names hidden in comments must not vouch for byte code that uses them. */
+	{
+		uint8_t *code = malloc(srclen ? srclen : 1);
+
+		if (!code) {
+			free(src);
+			return -ENOMEM;
+		}
+		srclen = py_strip_comments(src, srclen, code);
+		free(src);
+		src = code;
 	}
 	dir = path_dirname(source);
 	stemlen = strlen(base) - 3; /* without ".py" */
