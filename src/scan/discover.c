@@ -44,6 +44,8 @@ install_kind_name(enum install_kind kind)
 	switch (kind) {
 	case INSTALL_SYSTEM:
 		return "system";
+	case INSTALL_PREFIX:
+		return "prefix";
 	case INSTALL_PYENV:
 		return "pyenv";
 	case INSTALL_CONDA:
@@ -851,7 +853,7 @@ visit_for_envs(const struct walk_entry *e, void *opaque)
 	/* A prefix: stop at lib/ and lib64/ once the installation is known. */
 	if (strcmp(base, "lib") == 0 || strcmp(base, "lib64") == 0) {
 		char *prefix = path_dirname(e->path);
-		enum install_kind kind = INSTALL_SYSTEM;
+		enum install_kind kind = INSTALL_PREFIX;
 
 		if (!prefix)
 			return -ENOMEM;
@@ -961,11 +963,22 @@ int
 discover_run(const struct fsroot *root, const struct scan_options *opts,
 	     const struct scan_callbacks *cb, struct installs *out)
 {
+	/*
+	 * Where installations and environments usually live besides homes.
+	 * A depth of 0 means --max-depth; the root is searched two levels deep
+	 * for container layouts such as /venv, /.venv and /code/.venv.
+	 */
 	static const struct { const char *dir; int depth; const char *why; } places[] = {
-		{ "/opt", 4, "installation below /opt" },
-		{ "/srv", 4, "environment below /srv" },
-		{ "/app", 4, "environment below /app" },
-		{ "/var/www", 4, "environment below /var/www" },
+		{ "/", 2, "environment near the root (container layout)" },
+		{ "/opt", 0, "installation below /opt" },
+		{ "/srv", 0, "environment below /srv" },
+		{ "/app", 0, "environment below /app" },
+		{ "/code", 0, "environment below /code" },
+		{ "/workspace", 0, "environment below /workspace" },
+		{ "/var/www", 0, "environment below /var/www" },
+		{ "/var/opt", 0, "environment below /var/opt" },
+		{ "/usr/src", 0, "environment below /usr/src" },
+		{ "/usr/local", 2, "environment below /usr/local" },
 		{ "/usr/share", 3, "environment below /usr/share" },
 		{ "/usr/local/share", 3, "environment below /usr/local/share" },
 		{ "/tmp", 3, "environment below /tmp" },
@@ -992,10 +1005,13 @@ discover_run(const struct fsroot *root, const struct scan_options *opts,
 	rc = probe_prefix(&d, "/usr", INSTALL_SYSTEM, "system prefix /usr");
 	if (rc == 0)
 		rc = probe_prefix(&d, "/usr/local", INSTALL_SYSTEM, "system prefix /usr/local");
+	/* Two levels more than --max-depth reach lib/pythonX.Y inside a prefix. */
 	for (i = 0; i < sizeof(places) / sizeof(places[0]) && rc == 0; i++) {
-		int depth = places[i].depth < opts->max_depth ? places[i].depth : opts->max_depth;
+		int depth = places[i].depth ? places[i].depth : opts->max_depth + 2;
 
-		rc = search_tree(&d, places[i].dir, depth + 2, places[i].why);
+		if (depth > opts->max_depth + 2)
+			depth = opts->max_depth + 2;
+		rc = search_tree(&d, places[i].dir, depth, places[i].why);
 	}
 	for (i = 0; i < d.accounts.count && rc == 0; i++) {
 		const char *home = d.accounts.items[i].home;

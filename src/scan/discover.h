@@ -18,7 +18,8 @@
 #include "scan/scan.h"
 
 enum install_kind {
-	INSTALL_SYSTEM,    /* /usr, /usr/local, /opt/... with a standard library */
+	INSTALL_SYSTEM,    /* /usr or /usr/local with a standard library */
+	INSTALL_PREFIX,    /* any other prefix with one: a source build, /opt/python */
 	INSTALL_PYENV,
 	INSTALL_CONDA,
 	INSTALL_UV_PYTHON, /* interpreters managed by uv */
