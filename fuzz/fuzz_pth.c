@@ -34,6 +34,14 @@ check_line(const uint8_t *data, size_t size, const struct pth_line *line)
 	    (arg < data + line->offset || arglen > line->len ||
 	     arg + arglen > data + line->offset + line->len))
 		abort();
+	{
+		char dir[64];
+		size_t dirlen = 0;
+
+		if (pth_addsitedir_path(data + line->offset, line->len, dir, sizeof(dir), &dirlen) &&
+		    (dirlen >= sizeof(dir) || strlen(dir) != dirlen))
+			abort();
+	}
 }
 
 static void

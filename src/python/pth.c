@@ -256,14 +256,15 @@ skip_blanks(const uint8_t *s, size_t len, size_t i)
 }
 
 /*
- * Reads one string literal at line[i] whose value equals its source text:
- * '...' or "..." with an optional r, R, u or U prefix. A plain literal with
- * a backslash is rejected, because its escapes would need decoding. In a
- * raw literal a backslash only keeps the next quote inside the string.
+ * Reads one string literal at line[i]: '...' or "..." with an optional r,
+ * R, u or U prefix. With allow_escapes false, a plain literal with a
+ * backslash is rejected, because its escapes would need decoding; *raw
+ * tells the caller whether backslashes are literal text. In a raw literal
+ * a backslash only keeps the next quote inside the string.
  */
 static bool
 read_literal(const uint8_t *line, size_t len, size_t i, const uint8_t **arg, size_t *arglen,
-	     size_t *after)
+	     size_t *after, bool allow_escapes, bool *raw_out)
 {
 	bool raw = false;
 	uint8_t quote;
@@ -281,7 +282,7 @@ read_literal(const uint8_t *line, size_t len, size_t i, const uint8_t **arg, siz
 		if (line[i] == '\n' || line[i] == '\r')
 			return false;
 		if (line[i] == '\\') {
-			if (!raw)
+			if (!raw && !allow_escapes)
 				return false;
 			i++;
 		}
@@ -291,16 +292,121 @@ read_literal(const uint8_t *line, size_t len, size_t i, const uint8_t **arg, siz
 	*arg = line + start;
 	*arglen = i - start;
 	*after = i + 1;
+	if (raw_out)
+		*raw_out = raw;
+	return true;
+}
+
+static int
+hex_value(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Appends code point cp as UTF-8; false when it does not fit or is invalid. */
+static bool
+put_utf8(uint32_t cp, char *out, size_t size, size_t *o)
+{
+	uint8_t b[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		b[0] = (uint8_t)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (uint8_t)(0xC0 | (cp >> 6));
+		b[1] = (uint8_t)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (uint8_t)(0xE0 | (cp >> 12));
+		b[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (uint8_t)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else if (cp <= 0x10FFFF) {
+		b[0] = (uint8_t)(0xF0 | (cp >> 18));
+		b[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
+		b[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+		b[3] = (uint8_t)(0x80 | (cp & 0x3F));
+		n = 4;
+	} else {
+		return false;
+	}
+	if (*o + n >= size)
+		return false;
+	memcpy(out + *o, b, n);
+	*o += n;
 	return true;
 }
 
 /*
- * NOTE: the search is textual, so a call inside a comment or a string on
- * the line also matches. That over-reports, which a scanner prefers to
- * missing a nested site directory.
+ * Decodes the escapes of a Python 3 str literal body as the tokenizer
+ * does: \\ \' \" \a \b \f \n \r \t \v, octal \ooo, \xhh, \uhhhh and
+ * \Uhhhhhhhh; an unknown escape keeps its backslash. \N{name} and a NUL
+ * are not supported (false).
  */
-bool
-pth_find_addsitedir(const uint8_t *line, size_t len, const uint8_t **arg, size_t *arglen)
+static bool
+decode_literal(const uint8_t *s, size_t len, char *out, size_t size, size_t *outlen)
+{
+	static const char simple_from[] = "\\'\"abfnrtv", simple_to[] = "\\'\"\a\b\f\n\r\t\v";
+	size_t i = 0, o = 0;
+
+	while (i < len) {
+		uint32_t cp = 0;
+		const char *hit;
+		int digits, k;
+
+		if (s[i] != '\\' || i + 1 >= len) {
+			if (o + 1 >= size)
+				return false;
+			out[o++] = (char)s[i++];
+			continue;
+		}
+		i++;
+		hit = strchr(simple_from, s[i]);
+		if (hit && s[i] != '\0') {
+			if (o + 1 >= size)
+				return false;
+			out[o++] = simple_to[hit - simple_from];
+			i++;
+			continue;
+		}
+		if (s[i] >= '0' && s[i] <= '7') {
+			for (k = 0; k < 3 && i < len && s[i] >= '0' && s[i] <= '7'; k++, i++)
+				cp = cp * 8 + (uint32_t)(s[i] - '0');
+		} else if (s[i] == 'x' || s[i] == 'u' || s[i] == 'U') {
+			digits = s[i] == 'x' ? 2 : s[i] == 'u' ? 4 : 8;
+			i++;
+			for (k = 0; k < digits; k++, i++) {
+				int v = i < len ? hex_value(s[i]) : -1;
+
+				if (v < 0)
+					return false;
+				cp = cp * 16 + (uint32_t)v;
+			}
+		} else {
+			if (s[i] == 'N' || o + 1 >= size)
+				return false;
+			out[o++] = '\\'; /* unknown escape: the backslash stays */
+			continue;
+		}
+		if (cp == 0 || !put_utf8(cp, out, size, &o))
+			return false;
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return true;
+}
+
+/* Finds "addsitedir(" followed by one literal; returns the literal slice. */
+static bool
+find_addsitedir_call(const uint8_t *line, size_t len, bool allow_escapes, const uint8_t **arg,
+		     size_t *arglen, bool *raw)
 {
 	static const char name[] = "addsitedir";
 	const size_t nlen = sizeof(name) - 1;
@@ -315,11 +421,42 @@ pth_find_addsitedir(const uint8_t *line, size_t len, const uint8_t **arg, size_t
 		if (j >= len || line[j] != '(')
 			continue;
 		j = skip_blanks(line, len, j + 1);
-		if (!read_literal(line, len, j, arg, arglen, &after))
+		if (!read_literal(line, len, j, arg, arglen, &after, allow_escapes, raw))
 			continue;
 		j = skip_blanks(line, len, after);
 		if (j < len && (line[j] == ')' || line[j] == ','))
 			return true;
 	}
 	return false;
+}
+
+bool
+pth_addsitedir_path(const uint8_t *line, size_t len, char *out, size_t size, size_t *outlen)
+{
+	const uint8_t *arg;
+	size_t arglen;
+	bool raw = false;
+
+	if (size == 0 || !find_addsitedir_call(line, len, true, &arg, &arglen, &raw))
+		return false;
+	if (raw || !memchr(arg, '\\', arglen)) {
+		if (arglen >= size || memchr(arg, '\0', arglen))
+			return false;
+		memcpy(out, arg, arglen);
+		out[arglen] = '\0';
+		*outlen = arglen;
+		return true;
+	}
+	return decode_literal(arg, arglen, out, size, outlen);
+}
+
+/*
+ * NOTE: the search is textual, so a call inside a comment or a string on
+ * the line also matches. That over-reports, which a scanner prefers to
+ * missing a nested site directory.
+ */
+bool
+pth_find_addsitedir(const uint8_t *line, size_t len, const uint8_t **arg, size_t *arglen)
+{
+	return find_addsitedir_call(line, len, false, arg, arglen, NULL);
 }

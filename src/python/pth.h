@@ -55,4 +55,13 @@ void pth_result_free(struct pth_result *res);
 bool pth_find_addsitedir(const uint8_t *line, size_t len,
 			 const uint8_t **arg, size_t *arglen);
 
+/*
+ * Like pth_find_addsitedir(), but also decodes a literal with escapes
+ * ("/opt/x\x36") into out, NUL-terminated, at most size - 1 bytes.
+ * Returns false when there is no such call, the path does not fit, or
+ * the literal uses an escape it does not decode (\N{...}, NUL).
+ */
+bool pth_addsitedir_path(const uint8_t *line, size_t len, char *out, size_t size,
+			 size_t *outlen);
+
 #endif

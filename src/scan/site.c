@@ -335,16 +335,21 @@ static int
 follow_addsitedir(struct scanner *s, const char *path, const struct ranges *r,
 		  const uint8_t *line, size_t len, long number, int depth, struct strlist *additions)
 {
-	const uint8_t *arg;
 	const struct site_result *nested;
-	size_t arglen, i;
-	char *dir;
+	char dir[4096];
+	size_t dirlen, i;
 	int rc;
 
-	if (!pth_find_addsitedir(line, len, &arg, &arglen) || arglen == 0 ||
-	    memchr(arg, '\0', arglen))
+	if (!pth_addsitedir_path(line, len, dir, sizeof(dir), &dirlen) || dirlen == 0) {
+		const uint8_t *arg;
+		size_t arglen;
+
+		if (memmem(line, len, "addsitedir", 10) && !pth_find_addsitedir(line, len, &arg, &arglen))
+			scanner_diag(s, path, number, 0,
+				     "site.addsitedir() with an argument that is not a plain string literal; the directory it adds was not read");
 		return 0;
-	if (arg[0] != '/') {
+	}
+	if (dir[0] != '/') {
 		scanner_diag(s, path, number, 0,
 			     "site.addsitedir() with a relative path depends on the working directory; not followed");
 		return 0;
@@ -353,9 +358,6 @@ follow_addsitedir(struct scanner *s, const char *path, const struct ranges *r,
 		scanner_diag(s, path, number, 0, "site.addsitedir() nested too deep; not followed");
 		return 0;
 	}
-	dir = strndup((const char *)arg, arglen);
-	if (!dir)
-		return -ENOMEM;
 	rc = scan_site_dir(s, dir, r, depth + 1, &nested);
 	if (rc == 0 && nested) {
 		if (!strlist_has(additions, dir) && fsroot_is_dir(&s->root, dir))
@@ -365,7 +367,6 @@ follow_addsitedir(struct scanner *s, const char *path, const struct ranges *r,
 				rc = strlist_add(additions, nested->additions.items[i]);
 		}
 	}
-	free(dir);
 	return rc;
 }
 
