@@ -103,12 +103,17 @@ scan_dotpth_file(struct scanner *s, const char *path, const struct ranges *r)
 		if (!strlist_has(&entries, target))
 			rc = strlist_add(&entries, target);
 		if (rc == 0 && scanner_path_is_unsafe(s, target, &why)) {
-			if (asprintf(&reason, "adds %s to sys.path: %s", target, why ? why : "a writable place") < 0)
+			char *quoted = quoted_path(target), *quoted_why = quoted_path(why ? why : "a writable place");
+
+			if (!quoted || !quoted_why ||
+			    asprintf(&reason, "names %s for sys.path: %s", quoted, quoted_why) < 0)
 				rc = -ENOMEM;
 			else
 				rc = emit_simple(s, "pth-path-writable", "pth-path", SEV_MEDIUM, path, e->line,
 						 e->text, label, reason, NULL);
 			free(reason);
+			free(quoted);
+			free(quoted_why);
 			reason = NULL;
 		}
 		free(why);
@@ -187,11 +192,16 @@ check_venv_home(struct scanner *s, const char *cfgpath, const char *home, long l
 	if (!norm)
 		return -ENOMEM;
 	if (scanner_path_is_unsafe(s, norm, &why)) {
-		if (asprintf(&reason, "home points to %s: %s, so any user can replace the standard library this environment runs",
-			     norm, why ? why : "a writable place") < 0)
+		char *quoted = quoted_path(norm), *quoted_why = quoted_path(why ? why : "a writable place");
+
+		if (!quoted || !quoted_why ||
+		    asprintf(&reason, "home points to %s: %s, so any user can replace the standard library this environment runs",
+			     quoted, quoted_why) < 0)
 			rc = -ENOMEM;
 		else
 			rc = emit_simple(s, "venv-home", "venv-config", SEV_HIGH, cfgpath, line, home, NULL, reason, NULL);
+		free(quoted);
+		free(quoted_why);
 	} else if (!fsroot_is_dir(&s->root, norm)) {
 		rc = emit_simple(s, "venv-home", "venv-config", SEV_LOW, cfgpath, line, home, NULL,
 				 "home points to a directory that does not exist: whoever creates it chooses the standard library", NULL);

@@ -176,6 +176,19 @@ link_check_free(struct link_check *lc)
 }
 
 char *
+quoted_path(const char *s)
+{
+	size_t len = strlen(s);
+	char *out = NULL;
+
+	if (len <= QUOTED_PATH_MAX)
+		return strdup(s);
+	if (asprintf(&out, "%.*s... (%zu bytes in all)", QUOTED_PATH_MAX, s, len) < 0)
+		return NULL;
+	return out;
+}
+
+char *
 ranges_describe(const struct ranges *r)
 {
 	char buf[512], lo[32], hi[32];

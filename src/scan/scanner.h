@@ -125,6 +125,16 @@ __attribute__((warn_unused_result))
 int scanner_check_link(struct scanner *s, const char *path, struct link_check *lc);
 void link_check_free(struct link_check *lc);
 
+/* Paths longer than this are shortened when a reason quotes them. */
+#define QUOTED_PATH_MAX 512
+
+/*
+ * Returns a copy of s for quoting in a reason: whole when it is at most
+ * QUOTED_PATH_MAX bytes, else its start with the full length noted.
+ * NULL on allocation failure.
+ */
+char *quoted_path(const char *s);
+
 /* Formats the releases of r as text ("3.11.2", "3.12.0a0 to 3.12.255"). */
 char *ranges_describe(const struct ranges *r);
 

@@ -318,9 +318,16 @@ handle_path_line(struct scanner *s, const char *dir, const char *path, const str
 			rc = finding_set_evidence(&f, line, len);
 		if (rc == 0 && r->label)
 			rc = finding_set_interpreter(&f, r->label);
-		if (rc == 0)
-			rc = finding_add_reason(&f, "path line adds %s to sys.path: %s, so any user can plant sitecustomize or shadow a module there",
-						target, why ? why : "a writable place");
+		if (rc == 0) {
+			char *quoted = quoted_path(target), *quoted_why = quoted_path(why ? why : "a writable place");
+
+			rc = quoted && quoted_why
+			     ? finding_add_reason(&f, "path line names %s: %s, so any user can plant sitecustomize or shadow a module there (CPython adds the path to sys.path once it exists)",
+						  quoted, quoted_why)
+			     : -ENOMEM;
+			free(quoted);
+			free(quoted_why);
+		}
 		if (rc == 0)
 			rc = scanner_emit(s, &f);
 		else
