@@ -6,14 +6,23 @@
 
 #include "core/utf8.h"
 
+/*
+ * Code points that render as nothing or reorder the text around them:
+ * C1 controls, the soft hyphen, combining grapheme joiner, Arabic letter
+ * mark, Hangul fillers, Mongolian vowel separator, Khmer inherent vowels,
+ * zero-width and bidirectional controls, line and paragraph separators,
+ * invisible operators, variation selectors, the BOM, interlinear
+ * annotation controls and tag characters.
+ */
 static int
 is_hiding_code_point(uint32_t cp)
 {
-	return (cp >= 0x80 && cp <= 0x9F) ||    /* C1 controls */
-	       (cp >= 0x200B && cp <= 0x200F) || /* zero width, LRM, RLM */
-	       (cp >= 0x2028 && cp <= 0x202E) || /* line/para separators, bidi */
-	       (cp >= 0x2060 && cp <= 0x2069) || /* word joiner, bidi isolates */
-	       cp == 0xFEFF || cp == 0x00AD;
+	return (cp >= 0x80 && cp <= 0x9F) || cp == 0x00AD || cp == 0x034F || cp == 0x061C ||
+	       cp == 0x115F || cp == 0x1160 || cp == 0x17B4 || cp == 0x17B5 || cp == 0x180E ||
+	       (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
+	       (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+	       cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0xFFF9 && cp <= 0xFFFB) ||
+	       (cp >= 0xE0000 && cp <= 0xE007F) || (cp >= 0xE0100 && cp <= 0xE01EF);
 }
 
 static int
@@ -47,7 +56,10 @@ put_escaped_unit(struct strbuf *out, const uint8_t *s, size_t n, uint32_t cp, in
 		return strbuf_append(out, tmp, (size_t)k);
 	}
 	if (is_hiding_code_point(cp)) {
-		k = snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned)cp);
+		if (cp > 0xFFFF)
+			k = snprintf(tmp, sizeof(tmp), "\\U%08x", (unsigned)cp);
+		else
+			k = snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned)cp);
 		return strbuf_append(out, tmp, (size_t)k);
 	}
 	return strbuf_append(out, s, n);

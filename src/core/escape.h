@@ -6,8 +6,9 @@
  * without ambiguity: a backslash becomes "\\", the usual controls become
  * \n \r \t \f \v, any other control byte or byte that is not part of valid
  * UTF-8 becomes \xNN, and code points that reorder or hide text (U+2028,
- * U+2029, bidirectional controls, zero-width characters, U+FEFF and C1
- * controls) become \uNNNN.
+ * U+2029, bidirectional controls, zero-width and invisible characters,
+ * variation selectors, tag characters, U+FEFF and C1 controls) become
+ * \uNNNN, or \UNNNNNNNN above U+FFFF.
  */
 #ifndef SITEHOUND_CORE_ESCAPE_H
 #define SITEHOUND_CORE_ESCAPE_H

@@ -232,7 +232,7 @@ report_exec_line(struct scanner *s, const char *path, const struct ranges *r,
 		rc = finding_add_reason(&f, "line starts with 'import', so site.py runs it with exec() at every interpreter start");
 	if (rc == 0 && here && here != ev->in_range) {
 		text = describe_variants(s, here);
-		rc = text ? finding_add_reason(&f, "runs only on some releases this installation may be (%s); the patch level decides", text) : -ENOMEM;
+		rc = text ? finding_add_reason(&f, "runs only on some of the releases that may read this file (like %s); the exact release decides", text) : -ENOMEM;
 		free(text);
 	}
 	if (rc == 0 && dormant)

@@ -31,6 +31,11 @@ escape_table(void **state)
 		{ "\xe2\x80\xae", 3, "\\u202e" },
 		{ "\xef\xbb\xbfimport", 9, "\\ufeffimport" },
 		{ "\xc2\x85", 2, "\\u0085" },
+		{ "\xd8\x9c", 2, "\\u061c" },
+		{ "\xe1\xa0\x8e", 3, "\\u180e" },
+		{ "\xe3\x85\xa4", 3, "\\u3164" },
+		{ "\xef\xb8\x8f", 3, "\\ufe0f" },
+		{ "\xf3\xa0\x81\x81", 4, "\\U000e0041" },
 		{ "\xed\xa0\x80", 3, "\\xed\\xa0\\x80" }, /* an encoded surrogate is invalid */
 		{ "\xc0\xaf", 2, "\\xc0\\xaf" },          /* overlong '/' */
 	};
