@@ -294,6 +294,9 @@ def unescape(text):
         elif text[i + 1] == "x":
             out.append(int(text[i + 2:i + 4], 16))
             i += 4
+        elif text[i + 1] == "U":
+            out += chr(int(text[i + 2:i + 10], 16)).encode()
+            i += 10
         else:
             out += chr(int(text[i + 2:i + 6], 16)).encode()
             i += 6
