@@ -12,6 +12,7 @@
 
 #include "core/strbuf.h"
 #include "core/strlist.h"
+#include "core/strmap.h"
 #include "python/ondisk.h"
 #include "python/pyvenv.h"
 #include "python/version.h"
@@ -26,6 +27,8 @@
 #define INSTALLS_MAX 65536
 
 struct discovery {
+	/* prefix -> index in out->items, so that each prefix is registered once */
+	struct strmap by_prefix;
 	/* virtual environments seen by the walks, registered once bases are known */
 	struct strlist venvs;
 	const struct fsroot *root;
@@ -245,7 +248,10 @@ push_install(struct discovery *d, struct install *in)
 		return -ENOMEM;
 	}
 	d->out->items = p;
-	d->out->items[d->out->count++] = *in;
+	d->out->items[d->out->count] = *in;
+	if (strmap_put(&d->by_prefix, in->prefix, d->out->count) < 0)
+		return -ENOMEM;
+	d->out->count++;
 	return 0;
 }
 
@@ -254,11 +260,7 @@ find_install_by_prefix(const struct discovery *d, const char *prefix)
 {
 	size_t i;
 
-	for (i = 0; i < d->out->count; i++) {
-		if (strcmp(d->out->items[i].prefix, prefix) == 0)
-			return &d->out->items[i];
-	}
-	return NULL;
+	return strmap_get(&d->by_prefix, prefix, &i) ? &d->out->items[i] : NULL;
 }
 
 static int
@@ -1026,6 +1028,7 @@ discover_run(const struct fsroot *root, const struct scan_options *opts,
 	if (rc == 0)
 		rc = discover_orphan_user_sites(&d);
 	strlist_free(&d.venvs);
+	strmap_free(&d.by_prefix);
 	accounts_free(&d.accounts);
 	if (rc < 0)
 		installs_free(out);

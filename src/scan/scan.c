@@ -50,10 +50,12 @@ scanner_seen(struct scanner *s, const char *rule, const char *path)
 	char *key = NULL;
 	bool seen;
 
+	size_t unused;
+
 	if (asprintf(&key, "%s\n%s", rule, path) < 0)
 		return false;
-	seen = strlist_has(&s->reported, key);
-	if (!seen && strlist_add(&s->reported, key) < 0)
+	seen = strmap_get(&s->reported, key, &unused);
+	if (!seen && strmap_put(&s->reported, key, 0) < 0)
 		seen = false;
 	free(key);
 	return seen;
@@ -247,7 +249,12 @@ scanner_free(struct scanner *s)
 		strlist_free(&s->sites[i].additions);
 	}
 	free(s->sites);
-	strlist_free(&s->reported);
+	strmap_free(&s->site_index);
+	for (i = 0; i < s->nsite_ranges; i++)
+		free(s->site_ranges[i].label);
+	free(s->site_ranges);
+	strmap_free(&s->ranges_index);
+	strmap_free(&s->reported);
 	fsroot_close(&s->root);
 }
 
@@ -263,19 +270,34 @@ scanner_init(struct scanner *s, const struct scan_options *opts, const struct sc
 	return fsroot_open(&s->root, opts->root);
 }
 
-/* The ranges of every installation that reads site directory dir. */
+/*
+ * Records, for every site directory, the releases of all installations
+ * that read it, so that a shared directory is evaluated once for all.
+ */
 static int
-ranges_for_site(const struct installs *all, const char *dir, struct ranges *r)
+index_site_ranges(struct scanner *s, const struct installs *all)
 {
-	size_t i, k;
+	size_t i, k, idx;
 	int rc = 0;
 
 	for (i = 0; i < all->count && rc == 0; i++) {
 		const struct install *in = &all->items[i];
 
 		for (k = 0; k < in->nsites && rc == 0; k++) {
-			if (strcmp(in->sites[k].path, dir) == 0)
-				rc = ranges_add(r, in->ver_lo, in->ver_hi, in->label);
+			if (!strmap_get(&s->ranges_index, in->sites[k].path, &idx)) {
+				struct ranges *p = realloc(s->site_ranges,
+							   (s->nsite_ranges + 1) * sizeof(*p));
+
+				if (!p)
+					return -ENOMEM;
+				s->site_ranges = p;
+				idx = s->nsite_ranges++;
+				memset(&p[idx], 0, sizeof(p[idx]));
+				rc = strmap_put(&s->ranges_index, in->sites[k].path, idx);
+				if (rc < 0)
+					return rc;
+			}
+			rc = ranges_add(&s->site_ranges[idx], in->ver_lo, in->ver_hi, in->label);
 		}
 	}
 	return rc;
@@ -298,13 +320,12 @@ scan_install(struct scanner *s, const struct install *in, const struct installs 
 	for (i = 0; i < in->nsyspath && rc == 0; i++)
 		rc = add_unique(&syspath, in->syspath[i]);
 	for (i = 0; i < in->nsites && rc == 0; i++) {
-		struct ranges shared = { { 0 }, { 0 }, 0, NULL };
-		const struct site_result *res;
+		const struct site_result *res = NULL;
+		size_t idx;
 
-		rc = ranges_for_site(all, in->sites[i].path, &shared);
-		if (rc == 0)
-			rc = scan_site_dir(s, in->sites[i].path, &shared, 0, &res);
-		free(shared.label);
+		if (!strmap_get(&s->ranges_index, in->sites[i].path, &idx))
+			continue;
+		rc = scan_site_dir(s, in->sites[i].path, &s->site_ranges[idx], 0, &res);
 		if (rc < 0 || !res)
 			continue;
 		rc = add_unique(&syspath, in->sites[i].path);
@@ -419,6 +440,8 @@ scan_run(const struct scan_options *opts, const struct scan_callbacks *cb)
 		return rc;
 	}
 	rc = discover_run(&s.root, opts, cb, &all);
+	if (rc == 0)
+		rc = index_site_ranges(&s, &all);
 	for (i = 0; i < all.count && rc == 0; i++)
 		rc = scan_install(&s, &all.items[i], &all);
 	installs_free(&all);

@@ -16,6 +16,7 @@
 
 #include "core/finding.h"
 #include "core/strlist.h"
+#include "core/strmap.h"
 #include "python/version.h"
 #include "scan/discover.h"
 #include "scan/fsroot.h"
@@ -52,7 +53,11 @@ struct scanner {
 	size_t nuniverse;
 	struct site_result *sites;
 	size_t nsites;
-	struct strlist reported; /* "rule\npath" keys already reported */
+	struct strmap site_index;  /* "dev:ino" of a site directory -> index in sites */
+	struct ranges *site_ranges; /* the releases that read each site directory */
+	size_t nsite_ranges;
+	struct strmap ranges_index; /* site directory path -> index in site_ranges */
+	struct strmap reported;     /* "rule\npath" keys already reported */
 };
 
 /* Hands f to the finding callback and frees it; returns the callback's verdict. */

@@ -25,8 +25,8 @@ struct exec_line {
 };
 
 struct pth_eval {
-	struct exec_line *lines;
-	size_t count;
+	struct exec_line *lines; /* sorted by offset */
+	size_t count, cap;
 	unsigned in_range;   /* bit i: rule set i applies to an interpreter here */
 	unsigned aborts;     /* bit i: reading the file aborts start-up */
 	size_t abort_offset;
@@ -55,34 +55,44 @@ variants_in_ranges(const struct scanner *s, const struct ranges *r)
 	return mask;
 }
 
+/*
+ * Finds the line at offset, or inserts it keeping the array sorted by
+ * offset. Each rule set yields offsets in increasing order, so the first
+ * one only appends and later ones mostly find their lines by bisection.
+ */
 static struct exec_line *
 exec_line_at(struct pth_eval *ev, size_t offset)
 {
 	struct exec_line *p;
-	size_t i;
+	size_t lo = 0, hi = ev->count;
 
-	for (i = ev->count; i > 0; i--) {
-		if (ev->lines[i - 1].offset == offset)
-			return &ev->lines[i - 1];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ev->lines[mid].offset < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	if (lo < ev->count && ev->lines[lo].offset == offset)
+		return &ev->lines[lo];
 	if (ev->count == EXEC_LINES_MAX)
 		return NULL;
-	p = realloc(ev->lines, (ev->count + 1) * sizeof(*p));
-	if (!p)
-		return NULL;
-	ev->lines = p;
-	p = &ev->lines[ev->count++];
+	if (ev->count == ev->cap) {
+		size_t ncap = ev->cap ? ev->cap * 2 : 16;
+
+		p = realloc(ev->lines, ncap * sizeof(*p));
+		if (!p)
+			return NULL;
+		ev->lines = p;
+		ev->cap = ncap;
+	}
+	memmove(&ev->lines[lo + 1], &ev->lines[lo], (ev->count - lo) * sizeof(*p));
+	ev->count++;
+	p = &ev->lines[lo];
 	memset(p, 0, sizeof(*p));
 	p->offset = offset;
 	return p;
-}
-
-static int
-compare_exec_lines(const void *a, const void *b)
-{
-	const struct exec_line *x = a, *y = b;
-
-	return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
 static char *
@@ -172,8 +182,6 @@ evaluate_variants(struct scanner *s, const uint8_t *buf, size_t len, bool hidden
 		}
 		pth_result_free(&res);
 	}
-	if (ev->count > 1)
-		qsort(ev->lines, ev->count, sizeof(ev->lines[0]), compare_exec_lines);
 	return 0;
 }
 
@@ -593,16 +601,23 @@ only_python2(const struct ranges *r)
 	return r->count > 0;
 }
 
+static int
+site_key(const struct stat *st, char *key, size_t size)
+{
+	int n = snprintf(key, size, "%lx:%lx", (unsigned long)st->st_dev, (unsigned long)st->st_ino);
+
+	return n < 0 || (size_t)n >= size ? -EOVERFLOW : 0;
+}
+
 static struct site_result *
 cached_site(struct scanner *s, const struct stat *st)
 {
+	char key[48];
 	size_t i;
 
-	for (i = 0; i < s->nsites; i++) {
-		if (s->sites[i].dev == st->st_dev && s->sites[i].ino == st->st_ino)
-			return &s->sites[i];
-	}
-	return NULL;
+	if (site_key(st, key, sizeof(key)) < 0 || !strmap_get(&s->site_index, key, &i))
+		return NULL;
+	return &s->sites[i];
 }
 
 int
@@ -635,6 +650,17 @@ scan_site_dir(struct scanner *s, const char *dir, const struct ranges *r, int de
 		return -ENOMEM;
 	res->dev = st.st_dev;
 	res->ino = st.st_ino;
+	{
+		char key[48];
+
+		rc = site_key(&st, key, sizeof(key));
+		if (rc == 0)
+			rc = strmap_put(&s->site_index, key, s->nsites);
+		if (rc < 0) {
+			free(res->path);
+			return rc;
+		}
+	}
 	s->nsites++;
 
 	rc = fsroot_listdir(&s->root, dir, &names);
@@ -670,11 +696,7 @@ scan_site_dir(struct scanner *s, const char *dir, const struct ranges *r, int de
 		rc = scan_pth_file(s, path, r, &additions, depth, &aborted);
 		free(path);
 		/* s->sites may have moved while nested directories were read. */
-		res = NULL;
-		for (k = 0; k < s->nsites; k++) {
-			if (s->sites[k].dev == st.st_dev && s->sites[k].ino == st.st_ino)
-				res = &s->sites[k];
-		}
+		res = cached_site(s, &st);
 		for (k = 0; k < additions.count && rc == 0 && res; k++) {
 			if (!strlist_has(&res->additions, additions.items[k]))
 				rc = strlist_add(&res->additions, additions.items[k]);
