@@ -839,10 +839,21 @@ pyc_collect_strings(const uint8_t *buf, size_t len, const struct pyc_info *info,
 }
 
 /*
- * Compiler-made strings: 3.6-3.8 load AssertionError and StopAsyncIteration
- * by name for assert and async for, and "return" keys the return annotation.
+ * Strings the compiler writes by itself: 3.6-3.8 load AssertionError and
+ * StopAsyncIteration by name for assert and async for, "return" keys the
+ * return annotation, ".0" is the iterator argument of a comprehension,
+ * the dotted names hold PEP 695 (3.12) type parameters and defaults, and
+ * class bodies read and store the dunder names listed.
  */
-static const char *const COMPILER_NAMES[] = { "AssertionError", "StopAsyncIteration", "return" };
+static const char *const COMPILER_NAMES[] = {
+	"AssertionError", "StopAsyncIteration", "return", ".0", ".type_params",
+	".generic_base", ".defaults", ".kwdefaults", ".format",
+	"__name__", "__module__", "__qualname__", "__doc__", "__class__", "__classcell__",
+	"__classdict__", "__classdictcell__", "__annotations__", "__static_attributes__",
+	"__firstlineno__", "__type_params__", "__annotate__", "__conditional_annotations__",
+	"__orig_bases__", "<module>", "<lambda>", "<genexpr>", "<listcomp>", "<setcomp>",
+	"<dictcomp>",
+};
 /*
  * NOTE: 3.14 compiles annotations into generated __annotate__ functions;
  * no 3.14 interpreter was at hand to check which parameter names they
@@ -854,14 +865,15 @@ static const char *const QUALNAME_PARTS[] = {
 	"locals", "lambda", "genexpr", "listcomp", "setcomp", "dictcomp", "module",
 };
 
+/* PEP 695 (3.12) names the scope of a generic's parameters "<generic parameters of NAME>". */
+static const char GENERIC_SCOPE[] = "<generic parameters of ";
+
 static bool
 is_compiler_made(const char *s, size_t len)
 {
 	size_t i;
 
-	if (len == 0 || s[0] == '<' || s[0] == '.')
-		return true;
-	if (len > 4 && memcmp(s, "__", 2) == 0 && memcmp(s + len - 2, "__", 2) == 0)
+	if (len == 0)
 		return true;
 	for (i = 0; i < sizeof(COMPILER_NAMES) / sizeof(COMPILER_NAMES[0]); i++) {
 		if (strlen(COMPILER_NAMES[i]) == len && memcmp(s, COMPILER_NAMES[i], len) == 0)
@@ -876,6 +888,62 @@ in_source(const uint8_t *src, size_t srclen, const void *s, size_t len)
 	return len == 0 || (len <= srclen && memmem(src, srclen, s, len) != NULL);
 }
 
+static bool
+is_word_byte(uint8_t c)
+{
+	return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z');
+}
+
+/* Bytes of a Python identifier: ASCII word bytes and any non-ASCII UTF-8. */
+static bool
+is_ident_byte(uint8_t c)
+{
+	return is_word_byte(c) || c >= 0x80;
+}
+
+/*
+ * Whether s occurs in the source as a whole word: not inside a longer
+ * identifier, so "filesystem" does not vouch for "system".
+ */
+static bool
+word_in_text(const uint8_t *src, size_t srclen, const char *s, size_t len)
+{
+	const uint8_t *p = src, *end = src + srclen;
+
+	if (len == 0)
+		return true;
+	while (p < end && (size_t)(end - p) >= len) {
+		const uint8_t *hit = memmem(p, (size_t)(end - p), s, len);
+
+		if (!hit)
+			return false;
+		if ((hit == src || !is_ident_byte(hit[-1])) &&
+		    (hit + len == end || !is_ident_byte(hit[len])))
+			return true;
+		p = hit + 1;
+	}
+	return false;
+}
+
+/*
+ * Whether s is shaped like an ASCII Python identifier. Non-ASCII text is
+ * left to the word check, because a source may spell it with escapes.
+ */
+static bool
+is_identifier(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (i = 0; i < len; i++) {
+		if (!is_word_byte((uint8_t)s[i]))
+			return false;
+	}
+	return true;
+}
+
 /* "_Class__attr" is how the compiler writes "__attr" used inside "class Class". */
 static bool
 mangled_in_source(const uint8_t *src, size_t srclen, const char *s, size_t len)
@@ -887,15 +955,9 @@ mangled_in_source(const uint8_t *src, size_t srclen, const char *s, size_t len)
 	sep = memmem(s + 2, len - 2, "__", 2);
 	if (!sep)
 		return false;
+	/* The class part loses its leading underscores: class _Printer gives _Printer__x. */
 	return in_source(src, srclen, s + 1, (size_t)(sep - s) - 1) &&
-	       in_source(src, srclen, sep, len - (size_t)(sep - s));
-}
-
-static bool
-is_word_byte(uint8_t c)
-{
-	return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z');
+	       word_in_text(src, srclen, sep, len - (size_t)(sep - s));
 }
 
 static bool
@@ -945,6 +1007,11 @@ words_in_source(const uint8_t *src, size_t srclen, const char *s, size_t len)
 	while (i < len) {
 		size_t start;
 
+		if (len - i >= sizeof(GENERIC_SCOPE) - 1 &&
+		    memcmp(s + i, GENERIC_SCOPE, sizeof(GENERIC_SCOPE) - 1) == 0) {
+			i += sizeof(GENERIC_SCOPE) - 1;
+			continue;
+		}
 		while (i < len && !is_word_byte((uint8_t)s[i]))
 			i++;
 		start = i;
@@ -1027,8 +1094,29 @@ static bool
 accounted_for(const uint8_t *src, size_t srclen, const uint8_t *joined, size_t joinedlen,
 	      const char *s, size_t len)
 {
-	if (is_compiler_made(s, len) || in_source(src, srclen, s, len) ||
-	    in_source(joined, joinedlen, s, len) || mangled_in_source(src, srclen, s, len))
+	if (is_compiler_made(s, len) || mangled_in_source(src, srclen, s, len))
+		return true;
+	/*
+	 * A name must be a whole word of the source; other text may be part of
+	 * a literal. An identifier-shaped constant that repeats a short unit
+	 * ('ab' * 40, folded by the compiler) is looked up by that unit.
+	 */
+	if (is_identifier(s, len)) {
+		size_t period;
+
+		if (word_in_text(src, srclen, s, len) || word_in_text(joined, joinedlen, s, len))
+			return true;
+		for (period = 1; period <= 16 && period * 2 <= len; period++) {
+			size_t i;
+
+			for (i = period; i < len && s[i] == s[i - period]; i++)
+				;
+			if (i == len)
+				return in_source(src, srclen, s, period);
+		}
+		return false;
+	}
+	if (in_source(src, srclen, s, len) || in_source(joined, joinedlen, s, len))
 		return true;
 	return words_in_source(src, srclen, s, len) ||
 	       words_in_source(joined, joinedlen, s, len);

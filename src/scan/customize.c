@@ -343,9 +343,10 @@ check_pyc(struct scanner *s, const char *pyc, const char *source, const struct s
 		free(buf);
 		return rc;
 	}
+	/* Headers before 3.3 record no source size, so the mtime alone decides. */
 	if (info.validation == PYC_TIMESTAMP)
 		used = info.source_mtime == (uint32_t)src_st->st_mtime &&
-		       info.source_size == (uint32_t)src_st->st_size;
+		       (!info.has_source_size || info.source_size == (uint32_t)src_st->st_size);
 	else
 		used = true;
 	if (!used) {

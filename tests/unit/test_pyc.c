@@ -643,11 +643,30 @@ test_missing_from_source(void **state)
 
 	/*
 	 * Against an empty source, only the compiler-made strings are skipped:
-	 * "__init__", "<module>", ".0", "__qualname__", "", "AssertionError"
-	 * and "return".
+	 * "<module>", ".0", "__qualname__", "", "AssertionError" and "return".
+	 * "__init__" is a name the source chose, so it counts as missing.
 	 */
 	assert_int_equal(pyc_strings_missing_from_source(&s, NULL, 0, &missing), 0);
-	assert_int_equal(missing.count, s.count - 7);
+	assert_int_equal(missing.count, s.count - 6);
+	pyc_strings_free(&missing);
+	pyc_strings_free(&s);
+}
+
+static void
+test_names_need_whole_words(void **state)
+{
+	/* Names hidden inside longer words, or behind a dotted string, do not count. */
+	static const char source[] = "filesystem_hosts = 1\nlabel = '.exec'\n";
+	static const char *const collected[] = { "system", "exec", "__builtins__", ".exec", "filesystem_hosts" };
+	struct pyc_strings s = strings_of(collected, sizeof(collected) / sizeof(collected[0]));
+	struct pyc_strings missing;
+
+	(void)state;
+	assert_int_equal(pyc_strings_missing_from_source(&s, (const uint8_t *)source,
+							 sizeof(source) - 1, &missing), 0);
+	assert_int_equal(missing.count, 2);
+	assert_string_equal(missing.items[0], "system");
+	assert_string_equal(missing.items[1], "__builtins__");
 	pyc_strings_free(&missing);
 	pyc_strings_free(&s);
 }
@@ -699,6 +718,7 @@ main(void)
 		cmocka_unit_test(test_bad_refs_and_nulls),
 		cmocka_unit_test(test_python2_stream),
 		cmocka_unit_test(test_missing_from_source),
+		cmocka_unit_test(test_names_need_whole_words),
 		cmocka_unit_test(test_strings_with_nul),
 	};
 
