@@ -87,49 +87,175 @@ py_splitlines_next(const uint8_t *s, size_t len, size_t *next)
 	return len;
 }
 
+/* Nesting of f-string fields and strings followed; deeper text is dropped. */
+#define STRIP_DEPTH_MAX 64
+
+struct stripper {
+	const uint8_t *src;
+	size_t len, i;
+	uint8_t *out;
+	size_t o;
+	bool too_deep;
+};
+
+static void strip_code(struct stripper *st, int depth, bool in_field);
+
+static bool
+is_prefix_letter(uint8_t c)
+{
+	return c == 'r' || c == 'R' || c == 'b' || c == 'B' || c == 'u' || c == 'U' || c == 'f' ||
+	       c == 'F';
+}
+
+static bool
+is_name_byte(uint8_t c)
+{
+	return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       c >= 0x80;
+}
+
+/* Whether the quote at st->i has an f prefix ("f", "rf", "Fr", ...). */
+static bool
+has_f_prefix(const struct stripper *st)
+{
+	size_t k = st->i, n = 0;
+	bool f = false;
+
+	while (k > 0 && n < 2 && is_prefix_letter(st->src[k - 1])) {
+		k--;
+		n++;
+		if (st->src[k] == 'f' || st->src[k] == 'F')
+			f = true;
+	}
+	return f && (k == 0 || !is_name_byte(st->src[k - 1]));
+}
+
+static void
+put(struct stripper *st, size_t n)
+{
+	memcpy(st->out + st->o, st->src + st->i, n);
+	st->o += n;
+	st->i += n;
+}
+
+/* Copies the '}' that closes an f-string field, when it is there. */
+static void
+close_field(struct stripper *st)
+{
+	if (st->i < st->len && st->src[st->i] == '}')
+		put(st, 1);
+}
+
+/*
+ * A format spec after ':' in an f-string field: literal text with nested
+ * fields, up to the '}' that closes the field (left for the caller).
+ */
+static void
+strip_spec(struct stripper *st, int depth)
+{
+	while (st->i < st->len && !st->too_deep) {
+		uint8_t c = st->src[st->i];
+
+		if (c == '}')
+			return;
+		if (c == '{') {
+			put(st, 1);
+			strip_code(st, depth + 1, true);
+			close_field(st);
+			continue;
+		}
+		put(st, 1);
+	}
+}
+
+/* A string literal whose opening quote is at st->i. */
+static void
+strip_string(struct stripper *st, int depth)
+{
+	uint8_t q = st->src[st->i];
+	bool fstring = has_f_prefix(st);
+	bool triple = st->i + 2 < st->len && st->src[st->i + 1] == q && st->src[st->i + 2] == q;
+	size_t quote_len = triple ? 3 : 1;
+
+	put(st, quote_len);
+	while (st->i < st->len && !st->too_deep) {
+		uint8_t c = st->src[st->i];
+
+		if (c == '\\' && st->i + 1 < st->len) {
+			put(st, 2);
+			continue;
+		}
+		if (!triple && (c == '\n' || c == '\r'))
+			return; /* an unterminated one-line literal ends here */
+		if (c == q && (!triple || (st->i + 2 < st->len && st->src[st->i + 1] == q &&
+					   st->src[st->i + 2] == q))) {
+			put(st, quote_len);
+			return;
+		}
+		if (fstring && c == '{') {
+			if (st->i + 1 < st->len && st->src[st->i + 1] == '{') {
+				put(st, 2);
+				continue;
+			}
+			put(st, 1);
+			strip_code(st, depth + 1, true);
+			close_field(st);
+			continue;
+		}
+		put(st, 1);
+	}
+}
+
+/*
+ * Code: comments are dropped, strings copied. In an f-string field
+ * (in_field) it stops at the '}' that closes the field, and a ':' at the
+ * field's top level starts its format spec.
+ */
+static void
+strip_code(struct stripper *st, int depth, bool in_field)
+{
+	int brackets = 0;
+
+	if (depth > STRIP_DEPTH_MAX) {
+		st->too_deep = true;
+		return;
+	}
+	while (st->i < st->len && !st->too_deep) {
+		uint8_t c = st->src[st->i];
+
+		if (c == '#') {
+			while (st->i < st->len && st->src[st->i] != '\n' && st->src[st->i] != '\r')
+				st->i++;
+			continue;
+		}
+		if (c == '\'' || c == '"') {
+			strip_string(st, depth + 1);
+			continue;
+		}
+		if (in_field) {
+			if (c == '(' || c == '[' || c == '{') {
+				brackets++;
+			} else if ((c == ')' || c == ']' || c == '}') && brackets > 0) {
+				brackets--;
+			} else if (c == '}') {
+				return;
+			} else if (c == ':' && brackets == 0 &&
+				   !(st->i + 1 < st->len && st->src[st->i + 1] == '=')) {
+				put(st, 1);
+				strip_spec(st, depth + 1);
+				return;
+			}
+		}
+		put(st, 1);
+	}
+}
+
 size_t
 py_strip_comments(const uint8_t *src, size_t len, uint8_t *out)
 {
-	size_t i = 0, o = 0;
+	struct stripper st = { src, len, 0, out, 0, false };
 
-	while (i < len) {
-		uint8_t c = src[i];
-
-		if (c == '#') {
-			while (i < len && src[i] != '\n' && src[i] != '\r')
-				i++;
-			continue;
-		}
-		if (c != '\'' && c != '"') {
-			out[o++] = src[i++];
-			continue;
-		}
-
-		/* A string literal: copy it up to its closing quote. */
-		{
-			bool triple = i + 2 < len && src[i + 1] == c && src[i + 2] == c;
-			size_t quote_len = triple ? 3 : 1;
-
-			memcpy(out + o, src + i, quote_len);
-			o += quote_len;
-			i += quote_len;
-			while (i < len) {
-				if (src[i] == '\\' && i + 1 < len) {
-					out[o++] = src[i++];
-					out[o++] = src[i++];
-					continue;
-				}
-				if (!triple && (src[i] == '\n' || src[i] == '\r'))
-					break; /* an unterminated one-line literal ends here */
-				if (src[i] == c && (!triple || (i + 2 < len && src[i + 1] == c && src[i + 2] == c))) {
-					memcpy(out + o, src + i, quote_len);
-					o += quote_len;
-					i += quote_len;
-					break;
-				}
-				out[o++] = src[i++];
-			}
-		}
-	}
-	return o;
+	/* Code past the depth limit is dropped, which can only flag more. */
+	strip_code(&st, 0, false);
+	return st.o;
 }

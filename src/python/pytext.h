@@ -29,9 +29,9 @@ size_t py_splitlines_next(const uint8_t *s, size_t len, size_t *next);
  * Copies Python source src[0..len) to out (len bytes of room) without its
  * comments: a '#' outside string literals drops the rest of its line, the
  * line break stays. String literals, single, triple-quoted and with any
- * prefix, are copied whole. Returns the length written.
- * NOTE: a PEP 701 f-string (3.12) that nests its own quote character
- * inside a replacement field ends the literal early here.
+ * prefix, are copied whole, and f-string replacement fields are read as
+ * code (PEP 701, 3.12: they may hold comments and the same quotes).
+ * Nesting deeper than 64 levels is dropped. Returns the length written.
  */
 size_t py_strip_comments(const uint8_t *src, size_t len, uint8_t *out);
 

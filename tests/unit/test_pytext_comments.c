@@ -25,6 +25,12 @@ strip_comments_table(void **state)
 		{ "# only\r\nz\n", "\r\nz\n" },
 		{ "u = 'open\n# after", "u = 'open\n" },
 		{ "", "" },
+		{ "L = f\"{'\"'}\"  # os.system('x')\n", "L = f\"{'\"'}\"  \n" },
+		{ "v = f'{x:{w}}' # c\n", "v = f'{x:{w}}' \n" },
+		{ "v = f'{{#}}' # c\n", "v = f'{{#}}' \n" },
+		{ "v = f'''{\nx # inside a field\n}''' # c\n", "v = f'''{\nx \n}''' \n" },
+		{ "v = f'{d[\"k\"]!r:>{n}}' # c\n", "v = f'{d[\"k\"]!r:>{n}}' \n" },
+		{ "elif x: pass # c\n", "elif x: pass \n" },
 	};
 	uint8_t out[128];
 	size_t i, n;
