@@ -18,6 +18,10 @@ strlist_add(struct strlist *l, const char *s)
 		return -ENOMEM;
 	}
 	l->items = p;
+	if (strmap_put(&l->index, copy, l->count) < 0) {
+		free(copy);
+		return -ENOMEM;
+	}
 	l->items[l->count++] = copy;
 	return 0;
 }
@@ -25,13 +29,9 @@ strlist_add(struct strlist *l, const char *s)
 bool
 strlist_has(const struct strlist *l, const char *s)
 {
-	size_t i;
+	size_t position;
 
-	for (i = 0; i < l->count; i++) {
-		if (strcmp(l->items[i], s) == 0)
-			return true;
-	}
-	return false;
+	return strmap_get(&l->index, s, &position);
 }
 
 void
@@ -42,6 +42,7 @@ strlist_free(struct strlist *l)
 	for (i = 0; i < l->count; i++)
 		free(l->items[i]);
 	free(l->items);
+	strmap_free(&l->index);
 	l->items = NULL;
 	l->count = 0;
 }

@@ -60,7 +60,7 @@ read_config(struct scanner *s, const char *path, uint8_t **buf, size_t *len)
 int
 scan_dotpth_file(struct scanner *s, const char *path, const struct ranges *r)
 {
-	struct strlist entries = { NULL, 0 };
+	struct strlist entries = STRLIST_INIT;
 	const char *label = r->label;
 	struct dotpth p;
 	uint8_t *buf;

@@ -312,7 +312,7 @@ add_unique(struct strlist *l, const char *path)
 static int
 scan_install(struct scanner *s, const struct install *in, const struct installs *all)
 {
-	struct strlist syspath = { NULL, 0 };
+	struct strlist syspath = STRLIST_INIT;
 	struct ranges own = { { 0 }, { 0 }, 0, NULL };
 	size_t i, k;
 	int rc = 0;
@@ -369,7 +369,7 @@ static int
 scan_argument(struct scanner *s, const char *arg, const struct ranges *r)
 {
 	const struct site_result *res;
-	struct strlist syspath = { NULL, 0 }, additions = { NULL, 0 };
+	struct strlist syspath = STRLIST_INIT, additions = STRLIST_INIT;
 	struct stat st;
 	const char *name;
 	char *path;

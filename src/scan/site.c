@@ -678,7 +678,7 @@ scan_site_dir(struct scanner *s, const char *dir, const struct ranges *r, int de
 	rc = 0;
 	for (i = 0; i < names.count && rc == 0; i++) {
 		char *path;
-		struct strlist additions = { NULL, 0 };
+		struct strlist additions = STRLIST_INIT;
 		size_t k;
 
 		if (!ends_with(names.names[i], ".pth") && !ends_with(names.names[i], ".start"))
