@@ -85,7 +85,7 @@ struct scan_ctx {
 	enum severity min_severity;
 	int write_error;
 	unsigned long diagnostics;
-	unsigned long input_errors;      /* PATH arguments that could not be scanned */
+	unsigned long incomplete;        /* inputs or parts of the system not scanned */
 	unsigned long permission_errors; /* EACCES and EPERM among the diagnostics */
 	unsigned long installations;     /* listed by --list-sites */
 };
@@ -117,8 +117,8 @@ on_diag(const struct scan_diag *d, void *opaque)
 	struct scan_ctx *ctx = opaque;
 
 	ctx->diagnostics++;
-	if (d->input_error)
-		ctx->input_errors++;
+	if (d->incomplete)
+		ctx->incomplete++;
 	if (d->err == EACCES || d->err == EPERM)
 		ctx->permission_errors++;
 	fputs("sitehound: ", stderr);
@@ -524,13 +524,16 @@ cmd_scan(int argc, char **argv)
 	status = ctx.out.count > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
 	if (list_sites)
 		status = EXIT_CLEAN;
-	if (ctx.diagnostics)
+	if (ctx.incomplete)
+		fprintf(stderr, "sitehound: the scan is incomplete: %lu error%s; see the messages above\n",
+			ctx.incomplete, ctx.incomplete == 1 ? "" : "s");
+	if (ctx.diagnostics > ctx.incomplete)
 		fprintf(stderr, "sitehound: %lu warning%s; see the messages above\n",
-			ctx.diagnostics, ctx.diagnostics == 1 ? "" : "s");
+			ctx.diagnostics - ctx.incomplete, ctx.diagnostics - ctx.incomplete == 1 ? "" : "s");
 	if (ctx.permission_errors && geteuid() != 0)
 		fputs("sitehound: some paths were not readable by this user; run as root to scan every account\n",
 		      stderr);
-	if (ctx.input_errors)
+	if (ctx.incomplete)
 		status = EXIT_ERROR;
 	return status;
 }

@@ -429,6 +429,7 @@ check_cached_bytecode(struct scanner *s, const char *source, const struct ranges
 		goto out;
 	}
 	if (fsroot_listdir(&s->root, cache, &names) == 0) {
+		scanner_check_listing(s, cache, &names);
 		dirlist_sort_python(&names);
 		for (i = 0; i < names.count && rc == 0; i++) {
 			const char *n = names.names[i];
@@ -481,6 +482,7 @@ resolve_module(struct scanner *s, const struct strlist *syspath, const char *mod
 
 		if (fsroot_listdir(&s->root, syspath->items[i], &names) < 0)
 			continue;
+		scanner_check_listing(s, syspath->items[i], &names);
 		rc = find_in_entry(s, syspath->items[i], &names, module, r, &found);
 		for (k = 0; k < names.count && rc == 0; k++) {
 			const char *n = names.names[k];

@@ -29,6 +29,7 @@
 struct discovery {
 	/* prefix -> index in out->items, so that each prefix is registered once */
 	struct strmap by_prefix;
+	bool full_reported; /* the INSTALLS_MAX message was given */
 	/* virtual environments seen by the walks, registered once bases are known */
 	struct strlist venvs;
 	const struct fsroot *root;
@@ -238,7 +239,14 @@ push_install(struct discovery *d, struct install *in)
 	struct install *p;
 
 	if (d->out->count == INSTALLS_MAX) {
-		diag(d, in->prefix, 0, "too many Python installations; this one and later ones are not scanned");
+		if (!d->full_reported) {
+			struct scan_diag dg = { in->prefix, 0, 0,
+				"more than 65536 Python installations; this one and later ones are not scanned", true };
+
+			if (d->cb && d->cb->on_diag)
+				d->cb->on_diag(&dg, d->cb->ctx);
+		}
+		d->full_reported = true;
 		install_free(in);
 		return 0;
 	}
@@ -785,6 +793,9 @@ out:
 struct finder {
 	struct discovery *d;
 	const char *why;
+	size_t found;     /* environments collected below this search root */
+	size_t max_found; /* 0 for no limit */
+	const char *root;
 };
 
 static bool
@@ -843,6 +854,19 @@ visit_for_envs(const struct walk_entry *e, void *opaque)
 	if (e->depth > 0 && is_bulky_dir(base))
 		return WALK_SKIP;
 	if (has_name(e->names, "pyvenv.cfg")) {
+		if (f->max_found && f->found == f->max_found) {
+			struct scan_diag dg = { f->root, 0, 0,
+				"more environments than a temporary directory is allowed to add; the rest below it were not scanned",
+				true };
+
+			if (f->d->cb && f->d->cb->on_diag)
+				f->d->cb->on_diag(&dg, f->d->cb->ctx);
+			f->found++;
+			return WALK_SKIP;
+		}
+		if (f->max_found && f->found > f->max_found)
+			return WALK_SKIP;
+		f->found++;
 		rc = strlist_add(&f->d->venvs, e->path);
 		return rc < 0 ? rc : WALK_SKIP;
 	}
@@ -952,12 +976,21 @@ discover_orphan_user_sites(struct discovery *d)
 	return rc;
 }
 
+/*
+ * Any user can create directories in /tmp and /var/tmp, so environments
+ * found there are capped: a flood of fake ones must not push real ones
+ * out of the installation limit.
+ */
+#define TEMP_ENVIRONMENTS_MAX 4096
+
 static int
 search_tree(struct discovery *d, const char *start, int depth, const char *why)
 {
 	struct walk_options wo = { depth, d->opts->network_mounts };
-	struct finder f = { d, why };
+	struct finder f = { d, why, 0, 0, start };
 
+	if (strcmp(start, "/tmp") == 0 || strcmp(start, "/var/tmp") == 0)
+		f.max_found = TEMP_ENVIRONMENTS_MAX;
 	return walk_tree(d->root, start, &wo, d->cb, visit_for_envs, &f);
 }
 
@@ -1007,6 +1040,14 @@ discover_run(const struct fsroot *root, const struct scan_options *opts,
 	rc = probe_prefix(&d, "/usr", INSTALL_SYSTEM, "system prefix /usr");
 	if (rc == 0)
 		rc = probe_prefix(&d, "/usr/local", INSTALL_SYSTEM, "system prefix /usr/local");
+	/* Homes first, then the usual places: the temporary ones come last. */
+	for (i = 0; i < d.accounts.count && rc == 0; i++) {
+		const char *home = d.accounts.items[i].home;
+
+		if (strcmp(home, "/") == 0)
+			continue;
+		rc = search_tree(&d, home, opts->max_depth + 2, "environment below a home directory");
+	}
 	/* Two levels more than --max-depth reach lib/pythonX.Y inside a prefix. */
 	for (i = 0; i < sizeof(places) / sizeof(places[0]) && rc == 0; i++) {
 		int depth = places[i].depth ? places[i].depth : opts->max_depth + 2;
@@ -1014,13 +1055,6 @@ discover_run(const struct fsroot *root, const struct scan_options *opts,
 		if (depth > opts->max_depth + 2)
 			depth = opts->max_depth + 2;
 		rc = search_tree(&d, places[i].dir, depth, places[i].why);
-	}
-	for (i = 0; i < d.accounts.count && rc == 0; i++) {
-		const char *home = d.accounts.items[i].home;
-
-		if (strcmp(home, "/") == 0)
-			continue;
-		rc = search_tree(&d, home, opts->max_depth + 2, "environment below a home directory");
 	}
 	/* Environments last, so that each finds its base installation. */
 	for (i = 0; i < d.venvs.count && rc == 0; i++)

@@ -11,8 +11,6 @@
 
 #include "core/utf8.h"
 
-/* A directory with more entries than this is listed up to the cap only. */
-#define DIRLIST_MAX (1u << 20)
 
 static int
 sys_openat2(int dirfd, const char *path, struct open_how *how)
@@ -217,6 +215,7 @@ dirlist_read_fd(int dirfd, struct dirlist *list)
 
 	list->names = NULL;
 	list->count = 0;
+	list->truncated = false;
 	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -236,7 +235,7 @@ dirlist_read_fd(int dirfd, struct dirlist *list)
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		if (list->count == DIRLIST_MAX) {
-			rc = -E2BIG;
+			list->truncated = true;
 			break;
 		}
 		if (list->count == cap) {
@@ -258,7 +257,7 @@ dirlist_read_fd(int dirfd, struct dirlist *list)
 		list->count++;
 	}
 	closedir(dir);
-	if (rc < 0 && rc != -E2BIG)
+	if (rc < 0)
 		dirlist_free(list);
 	return rc;
 }
@@ -286,6 +285,7 @@ dirlist_free(struct dirlist *list)
 	free(list->names);
 	list->names = NULL;
 	list->count = 0;
+	list->truncated = false;
 }
 
 static int

@@ -55,10 +55,17 @@ int fsroot_read_file(const struct fsroot *root, const char *path, size_t max,
 __attribute__((warn_unused_result))
 int fsroot_readlink(const struct fsroot *root, const char *path, char **target);
 
-/* A directory listing: names in readdir order, "." and ".." left out. */
+/*
+ * A directory listing: names in readdir order, "." and ".." left out. A
+ * directory with more than DIRLIST_MAX entries is listed up to the cap and
+ * marked truncated; callers report that.
+ */
+#define DIRLIST_MAX (1u << 20)
+
 struct dirlist {
 	char **names;
 	size_t count;
+	bool truncated;
 };
 
 __attribute__((warn_unused_result))

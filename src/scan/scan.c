@@ -44,6 +44,22 @@ scanner_diag(struct scanner *s, const char *path, long line, int err, const char
 		s->cb->on_diag(&d, s->cb->ctx);
 }
 
+void
+scanner_incomplete(struct scanner *s, const char *path, const char *message)
+{
+	struct scan_diag d = { path, 0, 0, message, true };
+
+	if (s->cb->on_diag)
+		s->cb->on_diag(&d, s->cb->ctx);
+}
+
+void
+scanner_check_listing(struct scanner *s, const char *dir, const struct dirlist *names)
+{
+	if (names->truncated)
+		scanner_incomplete(s, dir, "directory has more than 1048576 entries; the rest were not read");
+}
+
 bool
 scanner_seen(struct scanner *s, const char *rule, const char *path)
 {

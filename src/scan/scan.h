@@ -37,7 +37,7 @@ struct scan_diag {
 	long line;         /* 0 when not about a line */
 	int err;           /* errno value, 0 when message says it all */
 	const char *message;
-	bool input_error;  /* a PATH argument could not be scanned at all */
+	bool incomplete;   /* part of what was asked for was not scanned (exit status 2) */
 };
 
 struct scan_callbacks {

@@ -64,6 +64,10 @@ struct scanner {
 __attribute__((warn_unused_result))
 int scanner_emit(struct scanner *s, struct finding *f);
 void scanner_diag(struct scanner *s, const char *path, long line, int err, const char *message);
+/* Reports that part of path was not scanned; the exit status becomes 2. */
+void scanner_incomplete(struct scanner *s, const char *path, const char *message);
+/* Reports a directory listing cut at DIRLIST_MAX entries, if it was. */
+void scanner_check_listing(struct scanner *s, const char *dir, const struct dirlist *names);
 /* True when rule+path was reported before; remembers it otherwise. */
 bool scanner_seen(struct scanner *s, const char *rule, const char *path);
 

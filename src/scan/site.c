@@ -664,9 +664,9 @@ scan_site_dir(struct scanner *s, const char *dir, const struct ranges *r, int de
 	s->nsites++;
 
 	rc = fsroot_listdir(&s->root, dir, &names);
-	if (rc == -E2BIG) {
-		scanner_diag(s, dir, 0, 0, "directory has too many entries; only the first ones were read");
-	} else if (rc < 0) {
+	if (rc == 0) {
+		scanner_check_listing(s, dir, &names);
+	} else {
 		scanner_diag(s, dir, 0, -rc, NULL);
 		*out = &s->sites[s->nsites - 1];
 		return rc == -ENOMEM ? rc : 0;

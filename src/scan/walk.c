@@ -161,6 +161,15 @@ report(const struct walker *w, const char *path, int err, const char *message)
 		w->cb->on_diag(&d, w->cb->ctx);
 }
 
+static void
+report_incomplete(const struct walker *w, const char *path, const char *message)
+{
+	struct scan_diag d = { path, 0, 0, message, true };
+
+	if (w->cb && w->cb->on_diag)
+		w->cb->on_diag(&d, w->cb->ctx);
+}
+
 static int walk_dir(struct walker *w, int fd, const char *path, int depth);
 
 static int
@@ -219,7 +228,7 @@ walk_dir(struct walker *w, int fd, const char *path, int depth)
 		return 0;
 	if (rc == -E2BIG) {
 		if (!w->full_reported)
-			report(w, path, 0, "too many directories below this search root; the rest were not searched");
+			report_incomplete(w, path, "too many directories below this search root; the rest were not searched");
 		w->full_reported = true;
 		return 0;
 	}
@@ -232,8 +241,8 @@ walk_dir(struct walker *w, int fd, const char *path, int depth)
 			return 0;
 	}
 	rc = dirlist_read_fd(fd, &names);
-	if (rc == -E2BIG) {
-		report(w, path, 0, "directory has too many entries; only the first ones were searched");
+	if (rc == 0 && names.truncated) {
+		report_incomplete(w, path, "directory has more than 1048576 entries; the rest were not searched");
 	} else if (rc < 0) {
 		report(w, path, -rc, NULL);
 		return 0;
