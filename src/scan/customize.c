@@ -85,44 +85,51 @@ is_regular(struct scanner *s, const char *dir, const char *name)
 }
 
 /*
- * True when fname is an extension module that some release in r loads as
- * module: NAME.so always, NAMEmodule.so on 2.7, NAME.abi3.so on 3.x, and
- * NAME.cpython-XY[t]-PLATFORM.so only for a 3.Y in r (importlib's
- * EXTENSION_SUFFIXES), so a file tagged for another release is ignored as
- * CPython ignores it.
+ * The rank of fname among the extension modules that some release in r
+ * loads as module, in the order importlib tries EXTENSION_SUFFIXES:
+ * 1 for NAME.cpython-3Y[t]-PLATFORM.so of a 3.Y in r (t only from 3.13),
+ * 2 for NAME.abi3.so, 3 for NAME.so, 4 for NAMEmodule.so (2.7, after
+ * NAME.so). 0 when no release loads it, such as a tag for another release
+ * or a debug build.
+ * NOTE: the platform part of the tag is not checked, because the scanned
+ * system's architecture is not known.
  */
-static bool
-is_extension_name(const char *fname, const char *module, const struct ranges *r)
+static int
+extension_rank(const char *fname, const char *module, const struct ranges *r)
 {
 	size_t m = strlen(module), n = strlen(fname), i;
 	const char *tag;
 
 	if (n < m + 3 || strncmp(fname, module, m) != 0 || strcmp(fname + n - 3, ".so") != 0)
-		return false;
+		return 0;
 	if (n == m + 3)
-		return true;
+		return 3;
 	tag = fname + m;
 	for (i = 0; i < r->count; i++) {
-		int major = PYVER_MAJOR(r->lo[i]), lo = PYVER_MINOR(r->lo[i]);
-		int hi = PYVER_MAJOR(r->hi[i]) > major ? 255 : PYVER_MINOR(r->hi[i]);
+		int lo_major = PYVER_MAJOR(r->lo[i]), hi_major = PYVER_MAJOR(r->hi[i]);
+		int min_minor = lo_major < 3 ? 0 : PYVER_MINOR(r->lo[i]);
+		int max_minor = hi_major > 3 ? 255 : PYVER_MINOR(r->hi[i]);
 		int minor;
 
-		if (major == 2 && strcmp(tag, "module.so") == 0)
-			return true;
-		if (PYVER_MAJOR(r->hi[i]) >= 3 && strcmp(tag, ".abi3.so") == 0)
-			return true;
-		for (minor = (major < 3 ? 0 : lo); PYVER_MAJOR(r->hi[i]) >= 3 && minor <= hi; minor++) {
+		if (lo_major == 2 && strcmp(tag, "module.so") == 0)
+			return 4;
+		if (hi_major < 3)
+			continue;
+		if (strcmp(tag, ".abi3.so") == 0)
+			return 2;
+		for (minor = min_minor; minor <= max_minor; minor++) {
 			char prefix[32];
 			int k = snprintf(prefix, sizeof(prefix), ".cpython-3%d", minor);
 
 			if (k < 0 || (size_t)k >= sizeof(prefix))
 				break;
-			if (strncmp(tag, prefix, (size_t)k) == 0 &&
-			    (tag[k] == '-' || (tag[k] == 't' && tag[k + 1] == '-')))
-				return true;
+			if (strncmp(tag, prefix, (size_t)k) != 0)
+				continue;
+			if (tag[k] == '-' || (tag[k] == 't' && tag[k + 1] == '-' && minor >= 13))
+				return 1;
 		}
 	}
-	return false;
+	return 0;
 }
 
 /*
@@ -178,7 +185,7 @@ find_in_entry(struct scanner *s, const char *entry, const struct dirlist *names,
 	static const char *const init_names[] = { "__init__.so", "__init__.py", "__init__.pyc" };
 	char fname[64];
 	size_t i;
-	int rc;
+	int rc, rank;
 
 	for (i = 0; i < names->count; i++) {
 		if (strcmp(names->names[i], module) == 0) {
@@ -199,12 +206,14 @@ find_in_entry(struct scanner *s, const char *entry, const struct dirlist *names,
 			free(pkg);
 		}
 	}
-	for (i = 0; i < names->count; i++) {
-		if (is_extension_name(names->names[i], module, r) &&
-		    is_regular(s, entry, names->names[i])) {
-			rc = candidates_add(out, entry, names->names[i], FORM_EXTENSION);
-			if (rc < 0)
-				return rc;
+	for (rank = 1; rank <= 4; rank++) {
+		for (i = 0; i < names->count; i++) {
+			if (extension_rank(names->names[i], module, r) == rank &&
+			    is_regular(s, entry, names->names[i])) {
+				rc = candidates_add(out, entry, names->names[i], FORM_EXTENSION);
+				if (rc < 0)
+					return rc;
+			}
 		}
 	}
 	if (snprintf(fname, sizeof(fname), "%s.py", module) >= (int)sizeof(fname))
