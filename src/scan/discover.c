@@ -843,6 +843,26 @@ has_conda_meta_beside(const struct discovery *d, const char *path)
 	return found;
 }
 
+/*
+ * Package and container stores below /var/lib: they hold no environment
+ * of the host itself (a container image is scanned with --root).
+ */
+static bool
+is_var_lib_store(const char *path)
+{
+	static const char *const stores[] = {
+		"/var/lib/docker", "/var/lib/containers", "/var/lib/snapd", "/var/lib/flatpak",
+		"/var/lib/apt", "/var/lib/dpkg", "/var/lib/containerd",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(stores) / sizeof(stores[0]); i++) {
+		if (strcmp(path, stores[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int
 visit_for_envs(const struct walk_entry *e, void *opaque)
 {
@@ -851,7 +871,7 @@ visit_for_envs(const struct walk_entry *e, void *opaque)
 	int rc;
 
 	base = base ? base + 1 : e->path;
-	if (e->depth > 0 && is_bulky_dir(base))
+	if (e->depth > 0 && (is_bulky_dir(base) || is_var_lib_store(e->path)))
 		return WALK_SKIP;
 	if (has_name(e->names, "pyvenv.cfg")) {
 		if (f->max_found && f->found == f->max_found) {
@@ -877,7 +897,7 @@ visit_for_envs(const struct walk_entry *e, void *opaque)
 		return rc < 0 ? rc : WALK_DESCEND;
 	}
 	/* A prefix: stop at lib/ and lib64/ once the installation is known. */
-	if (strcmp(base, "lib") == 0 || strcmp(base, "lib64") == 0) {
+	if (e->depth > 0 && (strcmp(base, "lib") == 0 || strcmp(base, "lib64") == 0)) {
 		char *prefix = path_dirname(e->path);
 		enum install_kind kind = INSTALL_PREFIX;
 
@@ -1014,6 +1034,12 @@ discover_run(const struct fsroot *root, const struct scan_options *opts,
 		{ "/var/opt", 0, "environment below /var/opt" },
 		{ "/usr/src", 0, "environment below /usr/src" },
 		{ "/usr/local", 2, "environment below /usr/local" },
+		{ "/usr/app", 0, "environment below /usr/app" },
+		{ "/usr/lib", 1, "environment directly below /usr/lib" },
+		{ "/var/lib", 4, "environment below /var/lib (AWX, Jenkins and other services)" },
+		{ "/builds", 0, "environment below /builds (GitLab runners)" },
+		{ "/github", 0, "environment below /github (GitHub Actions containers)" },
+		{ "/__w", 0, "environment below /__w (GitHub Actions runners)" },
 		{ "/usr/share", 3, "environment below /usr/share" },
 		{ "/usr/local/share", 3, "environment below /usr/local/share" },
 		{ "/tmp", 3, "environment below /tmp" },
