@@ -17,6 +17,12 @@
 static int
 is_hiding_code_point(uint32_t cp)
 {
+	/* Unicode format characters (Cf) outside the ranges below, and the braille blank. */
+	if ((cp >= 0x0600 && cp <= 0x0605) || cp == 0x06DD || cp == 0x070F ||
+	    (cp >= 0x0890 && cp <= 0x0891) || cp == 0x08E2 || cp == 0x2800 || cp == 0x110BD ||
+	    cp == 0x110CD || (cp >= 0x13430 && cp <= 0x1343F) || (cp >= 0x1BCA0 && cp <= 0x1BCA3) ||
+	    (cp >= 0x1D173 && cp <= 0x1D17A))
+		return 1;
 	return (cp >= 0x80 && cp <= 0x9F) || cp == 0x00AD || cp == 0x034F || cp == 0x061C ||
 	       cp == 0x115F || cp == 0x1160 || cp == 0x17B4 || cp == 0x17B5 || cp == 0x180E ||
 	       (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||

@@ -82,7 +82,7 @@ scan_dotpth_file(struct scanner *s, const char *path, const struct ranges *r)
 	}
 	rc = emit_simple(s, "dotpth", "_pth", SEV_MEDIUM, path, 0, NULL, label,
 			 "._pth file: the interpreter of the same name takes sys.path from it and runs isolated (CPython 3.11 and later on every platform, Windows from 3.6)",
-			 p.import_site ? "it contains 'import site', so .pth files and sitecustomize in the listed directories run"
+			 p.import_site ? "it contains 'import site', so the site module runs: .pth files of the installation's site directories, and sitecustomize found on the listed paths"
 				       : "no 'import site' line: the site module and its hooks are off");
 	for (i = 0; i < p.count && rc == 0; i++) {
 		const struct dotpth_entry *e = &p.entries[i];

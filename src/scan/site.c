@@ -424,6 +424,17 @@ reported(int rc)
 	return rc < 0 ? rc : 1;
 }
 
+/* /dev/stdin, /dev/fd/0 and /proc/<any>/fd/0: the reading process's standard input. */
+static bool
+is_standard_input(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (strcmp(path, "/dev/stdin") == 0 || strcmp(path, "/dev/fd/0") == 0)
+		return true;
+	return strncmp(path, "/proc/", 6) == 0 && n > 11 && strcmp(path + n - 5, "/fd/0") == 0;
+}
+
 /*
  * Reports a .pth that is a symbolic link into /dev or /proc (CPython then
  * reads a device or, through /dev/stdin, the input of every Python
@@ -443,8 +454,9 @@ check_pth_link(struct scanner *s, const char *path, const struct ranges *r)
 		return rc;
 	}
 	if (lc.special) {
-		if (asprintf(&reason, "symbolic link to %.512s: CPython reads that device or process file at start-up (through /dev/stdin, the standard input of every Python program becomes .pth lines)",
-			     lc.target) < 0) {
+		if (asprintf(&reason, "symbolic link to %.512s: CPython reads that device or process file at start-up%s",
+			     lc.target, is_standard_input(lc.target)
+			     ? ", so the standard input of every Python program becomes .pth lines" : "") < 0) {
 			link_check_free(&lc);
 			return -ENOMEM;
 		}

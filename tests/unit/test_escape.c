@@ -36,6 +36,9 @@ escape_table(void **state)
 		{ "\xe3\x85\xa4", 3, "\\u3164" },
 		{ "\xef\xb8\x8f", 3, "\\ufe0f" },
 		{ "\xf3\xa0\x81\x81", 4, "\\U000e0041" },
+		{ "\xd8\x80", 2, "\\u0600" },
+		{ "\xe2\xa0\x80", 3, "\\u2800" },
+		{ "\xf0\x9d\x85\xb3", 4, "\\U0001d173" },
 		{ "\xed\xa0\x80", 3, "\\xed\\xa0\\x80" }, /* an encoded surrogate is invalid */
 		{ "\xc0\xaf", 2, "\\xc0\\xaf" },          /* overlong '/' */
 	};
