@@ -909,10 +909,14 @@ is_ident_byte(uint8_t c)
 static bool
 word_in_text(const uint8_t *src, size_t srclen, const char *s, size_t len)
 {
-	const uint8_t *p = src, *end = src + srclen;
+	const uint8_t *p, *end;
 
 	if (len == 0)
 		return true;
+	if (!src || srclen < len)
+		return false;
+	p = src;
+	end = src + srclen;
 	while (p < end && (size_t)(end - p) >= len) {
 		const uint8_t *hit = memmem(p, (size_t)(end - p), s, len);
 
