@@ -6,6 +6,7 @@
  * walker sees streams of every version.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,11 +35,28 @@ check_strings(const uint8_t *data, size_t size, const struct pyc_strings *s)
 	}
 }
 
+static bool
+is_ascii_identifier(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!(c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+			return false;
+	}
+	return true;
+}
+
 static void
 walk(const uint8_t *data, size_t size)
 {
 	struct pyc_strings s, missing;
 	struct pyc_info info;
+	size_t i;
 	int rc = pyc_parse_header(data, size, &info);
 
 	if (rc != 0) {
@@ -62,10 +80,15 @@ walk(const uint8_t *data, size_t size)
 		return;
 	}
 	check_strings(data, size, &s);
-	/* The stream itself holds every string, so none can be missing from it. */
+	/*
+	 * The stream itself holds every string, so the only ones that can be
+	 * missing from it are names, which must be whole words of the source.
+	 */
 	if (pyc_strings_missing_from_source(&s, data, size, &missing) == 0) {
-		if (missing.count != 0)
-			abort();
+		for (i = 0; i < missing.count; i++) {
+			if (!is_ascii_identifier(missing.items[i], missing.lens[i]))
+				abort();
+		}
 		pyc_strings_free(&missing);
 	}
 	pyc_strings_free(&s);
