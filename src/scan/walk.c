@@ -247,6 +247,8 @@ walk_dir(struct walker *w, int fd, const char *path, int depth)
 		report(w, path, -rc, NULL);
 		return 0;
 	}
+	/* Sorted, so that installations are listed in the same order everywhere. */
+	dirlist_sort_python(&names);
 	e.path = path;
 	e.fd = fd;
 	e.names = &names;
