@@ -492,6 +492,7 @@ resolve_module(struct scanner *s, const struct strlist *syspath, const char *mod
 		if (fsroot_listdir(&s->root, syspath->items[i], &names) < 0)
 			continue;
 		scanner_check_listing(s, syspath->items[i], &names);
+		dirlist_sort_python(&names);
 		rc = find_in_entry(s, syspath->items[i], &names, module, r, &found);
 		for (k = 0; k < names.count && rc == 0; k++) {
 			const char *n = names.names[k];
