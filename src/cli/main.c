@@ -505,7 +505,7 @@ cmd_scan(int argc, char **argv)
 	errno = 0;
 	if (fp != stdout ? fclose(fp) != 0 : fflush(fp) != 0)
 		rc = rc ? rc : -(errno ? errno : EIO);
-	if (ctx.write_error || rc == -EIO || rc == -ENOSPC || rc == -EPIPE) {
+	if (ctx.write_error || rc == -EIO || rc == -ENOSPC || rc == -EPIPE || rc == -EBADF) {
 		fprintf(stderr, "sitehound: cannot write the output: %s\n",
 			strerror(ctx.write_error ? -ctx.write_error : -rc));
 		return EXIT_ERROR;

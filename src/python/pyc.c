@@ -952,16 +952,22 @@ is_identifier(const char *s, size_t len)
 static bool
 mangled_in_source(const uint8_t *src, size_t srclen, const char *s, size_t len)
 {
-	const char *sep;
+	const char *sep = s + 1;
 
 	if (len < 5 || s[0] != '_' || s[1] == '_')
 		return false;
-	sep = memmem(s + 2, len - 2, "__", 2);
-	if (!sep)
-		return false;
-	/* The class part loses its leading underscores: class _Printer gives _Printer__x. */
-	return in_source(src, srclen, s + 1, (size_t)(sep - s) - 1) &&
-	       word_in_text(src, srclen, sep, len - (size_t)(sep - s));
+	/*
+	 * The class part loses its leading underscores (class _Printer gives
+	 * _Printer__x) and may itself hold "__" or end in "_", so every split
+	 * is tried.
+	 */
+	while ((size_t)(sep - s) + 2 < len &&
+	       (sep = memmem(sep + 1, len - (size_t)(sep + 1 - s), "__", 2)) != NULL) {
+		if (in_source(src, srclen, s + 1, (size_t)(sep - s) - 1) &&
+		    word_in_text(src, srclen, sep, len - (size_t)(sep - s)))
+			return true;
+	}
+	return false;
 }
 
 static bool
@@ -1076,6 +1082,13 @@ join_adjacent_literals(const uint8_t *src, size_t srclen, size_t *joinedlen)
 	while (i < srclen) {
 		size_t j, prefix = 0;
 
+		/* A backslash-newline continues a line, and a string, without a break. */
+		if (src[i] == '\\' && i + 1 < srclen && (src[i + 1] == '\n' || src[i + 1] == '\r')) {
+			i += 2;
+			if (src[i - 1] == '\r' && i < srclen && src[i] == '\n')
+				i++;
+			continue;
+		}
 		if (!is_quote(src[i])) {
 			joined[n++] = src[i++];
 			continue;

@@ -239,8 +239,8 @@ strip_code(struct stripper *st, int depth, bool in_field)
 				brackets--;
 			} else if (c == '}') {
 				return;
-			} else if (c == ':' && brackets == 0 &&
-				   !(st->i + 1 < st->len && st->src[st->i + 1] == '=')) {
+			} else if (c == ':' && brackets == 0) {
+				/* At a field's top level ':' starts the spec, even before '='. */
 				put(st, 1);
 				strip_spec(st, depth + 1);
 				return;

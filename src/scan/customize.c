@@ -87,7 +87,8 @@ is_regular(struct scanner *s, const char *dir, const char *name)
 /*
  * The rank of fname among the extension modules that some release in r
  * loads as module, in the order importlib tries EXTENSION_SUFFIXES:
- * 1 for NAME.cpython-3Y[t]-PLATFORM.so of a 3.Y in r (t only from 3.13),
+ * 1 for NAME.cpython-3Y[t|m|u|mu]-PLATFORM.so of a 3.Y in r (t only from
+ * 3.13, m and u only up to 3.7),
  * 2 for NAME.abi3.so, 3 for NAME.so, 4 for NAMEmodule.so (2.7, after
  * NAME.so). 0 when no release loads it, such as a tag for another release
  * or a debug build.
@@ -126,6 +127,11 @@ extension_rank(const char *fname, const char *module, const struct ranges *r)
 			if (strncmp(tag, prefix, (size_t)k) != 0)
 				continue;
 			if (tag[k] == '-' || (tag[k] == 't' && tag[k + 1] == '-' && minor >= 13))
+				return 1;
+			/* 3.2 to 3.7 add ABI flags: m (pymalloc) and u (wide unicode, 3.2). */
+			if (minor <= 7 && ((tag[k] == 'm' && tag[k + 1] == '-') ||
+					   (tag[k] == 'u' && tag[k + 1] == '-') ||
+					   (tag[k] == 'm' && tag[k + 1] == 'u' && tag[k + 2] == '-')))
 				return 1;
 		}
 	}

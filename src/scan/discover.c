@@ -863,6 +863,36 @@ is_var_lib_store(const char *path)
 	return false;
 }
 
+/*
+ * Counts one more installation or environment found below the search
+ * root; false once the root's cap is reached (reported once, and the
+ * scan then exits 2).
+ */
+static bool
+finder_take(struct finder *f)
+{
+	if (f->max_found && f->found == f->max_found) {
+		struct scan_diag dg = { f->root, 0, 0,
+			"more environments than one directory that its users can write is allowed to add; the rest below it were not scanned",
+			true };
+
+		if (f->d->cb && f->d->cb->on_diag)
+			f->d->cb->on_diag(&dg, f->d->cb->ctx);
+	}
+	if (f->max_found && f->found >= f->max_found) {
+		f->found = f->max_found + 1;
+		return false;
+	}
+	f->found++;
+	return true;
+}
+
+static bool
+is_temp_root(const char *path)
+{
+	return strcmp(path, "/tmp") == 0 || strcmp(path, "/var/tmp") == 0;
+}
+
 static int
 visit_for_envs(const struct walk_entry *e, void *opaque)
 {
@@ -873,26 +903,20 @@ visit_for_envs(const struct walk_entry *e, void *opaque)
 	base = base ? base + 1 : e->path;
 	if (e->depth > 0 && (is_bulky_dir(base) || is_var_lib_store(e->path)))
 		return WALK_SKIP;
+	/* The temporary directories have a search of their own, with a cap. */
+	if (e->depth > 0 && is_temp_root(e->path))
+		return WALK_SKIP;
 	if (has_name(e->names, "pyvenv.cfg")) {
-		if (f->max_found && f->found == f->max_found) {
-			struct scan_diag dg = { f->root, 0, 0,
-				"more environments than a temporary directory is allowed to add; the rest below it were not scanned",
-				true };
-
-			if (f->d->cb && f->d->cb->on_diag)
-				f->d->cb->on_diag(&dg, f->d->cb->ctx);
-			f->found++;
+		if (!finder_take(f))
 			return WALK_SKIP;
-		}
-		if (f->max_found && f->found > f->max_found)
-			return WALK_SKIP;
-		f->found++;
 		rc = strlist_add(&f->d->venvs, e->path);
 		return rc < 0 ? rc : WALK_SKIP;
 	}
 	if (strcmp(base, "pkgs") == 0 && has_conda_meta_beside(f->d, e->path))
 		return WALK_SKIP;
 	if (has_name(e->names, "conda-meta")) {
+		if (!finder_take(f))
+			return WALK_SKIP;
 		rc = probe_prefix(f->d, e->path, INSTALL_CONDA, "conda-meta directory");
 		return rc < 0 ? rc : WALK_DESCEND;
 	}
@@ -900,6 +924,7 @@ visit_for_envs(const struct walk_entry *e, void *opaque)
 	if (e->depth > 0 && (strcmp(base, "lib") == 0 || strcmp(base, "lib64") == 0)) {
 		char *prefix = path_dirname(e->path);
 		enum install_kind kind = INSTALL_PREFIX;
+		size_t before = f->d->out->count;
 
 		if (!prefix)
 			return -ENOMEM;
@@ -907,7 +932,13 @@ visit_for_envs(const struct walk_entry *e, void *opaque)
 			kind = INSTALL_PYENV;
 		else if (strstr(prefix, "/uv/python/"))
 			kind = INSTALL_UV_PYTHON;
+		if (f->max_found && f->found > f->max_found) {
+			free(prefix);
+			return WALK_SKIP;
+		}
 		rc = probe_prefix(f->d, prefix, kind, f->why);
+		if (rc == 0 && f->d->out->count > before)
+			(void)finder_take(f);
 		if (rc == 0 && find_install_by_prefix(f->d, prefix))
 			rc = WALK_SKIP;
 		free(prefix);
@@ -997,11 +1028,13 @@ discover_orphan_user_sites(struct discovery *d)
 }
 
 /*
- * Any user can create directories in /tmp and /var/tmp, so environments
- * found there are capped: a flood of fake ones must not push real ones
- * out of the installation limit.
+ * Any user can create directories in /tmp and /var/tmp, and each account
+ * in its own home, so the environments taken from one of those are capped:
+ * a flood of fake ones must not push real ones out of the installation
+ * limit. /root is not capped.
  */
 #define TEMP_ENVIRONMENTS_MAX 4096
+#define HOME_ENVIRONMENTS_MAX 16384
 
 static int
 search_tree(struct discovery *d, const char *start, int depth, const char *why)
@@ -1009,8 +1042,10 @@ search_tree(struct discovery *d, const char *start, int depth, const char *why)
 	struct walk_options wo = { depth, d->opts->network_mounts };
 	struct finder f = { d, why, 0, 0, start };
 
-	if (strcmp(start, "/tmp") == 0 || strcmp(start, "/var/tmp") == 0)
+	if (is_temp_root(start))
 		f.max_found = TEMP_ENVIRONMENTS_MAX;
+	else if (strstr(why, "home directory") && strcmp(start, "/root") != 0)
+		f.max_found = HOME_ENVIRONMENTS_MAX;
 	return walk_tree(d->root, start, &wo, d->cb, visit_for_envs, &f);
 }
 
@@ -1047,7 +1082,7 @@ discover_run(const struct fsroot *root, const struct scan_options *opts,
 	};
 	struct discovery d;
 	size_t i;
-	int rc;
+	int rc, pass;
 
 	memset(&d, 0, sizeof(d));
 	d.root = root;
@@ -1066,21 +1101,34 @@ discover_run(const struct fsroot *root, const struct scan_options *opts,
 	rc = probe_prefix(&d, "/usr", INSTALL_SYSTEM, "system prefix /usr");
 	if (rc == 0)
 		rc = probe_prefix(&d, "/usr/local", INSTALL_SYSTEM, "system prefix /usr/local");
-	/* Homes first, then the usual places: the temporary ones come last. */
-	for (i = 0; i < d.accounts.count && rc == 0; i++) {
-		const char *home = d.accounts.items[i].home;
-
-		if (strcmp(home, "/") == 0)
-			continue;
-		rc = search_tree(&d, home, opts->max_depth + 2, "environment below a home directory");
-	}
-	/* Two levels more than --max-depth reach lib/pythonX.Y inside a prefix. */
+	/*
+	 * The system's own places first, then /root, then the other homes,
+	 * and the temporary directories last: places that other users can
+	 * fill come after the ones they cannot. Two levels more than
+	 * --max-depth reach lib/pythonX.Y inside a prefix.
+	 */
 	for (i = 0; i < sizeof(places) / sizeof(places[0]) && rc == 0; i++) {
 		int depth = places[i].depth ? places[i].depth : opts->max_depth + 2;
 
 		if (depth > opts->max_depth + 2)
 			depth = opts->max_depth + 2;
-		rc = search_tree(&d, places[i].dir, depth, places[i].why);
+		if (!is_temp_root(places[i].dir))
+			rc = search_tree(&d, places[i].dir, depth, places[i].why);
+	}
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < d.accounts.count && rc == 0; i++) {
+			const char *home = d.accounts.items[i].home;
+
+			if (strcmp(home, "/") == 0 || (strcmp(home, "/root") == 0) != (pass == 0))
+				continue;
+			rc = search_tree(&d, home, opts->max_depth + 2, "environment below a home directory");
+		}
+	}
+	for (i = 0; i < sizeof(places) / sizeof(places[0]) && rc == 0; i++) {
+		int depth = places[i].depth < opts->max_depth + 2 ? places[i].depth : opts->max_depth + 2;
+
+		if (is_temp_root(places[i].dir))
+			rc = search_tree(&d, places[i].dir, depth, places[i].why);
 	}
 	/* Environments last, so that each finds its base installation. */
 	for (i = 0; i < d.venvs.count && rc == 0; i++)

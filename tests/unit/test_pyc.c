@@ -672,6 +672,25 @@ test_names_need_whole_words(void **state)
 }
 
 static void
+test_mangled_and_continued_names(void **state)
+{
+	static const char source[] =
+		"class Base_:\n    def f(self):\n        self.__hidden = 1\n"
+		"class My__Thing:\n    def g(self):\n        self.__hidden = 2\n"
+		"s = 'hello\\\nworld'\n";
+	static const char *const collected[] = { "_Base___hidden", "_My__Thing__hidden", "helloworld" };
+	struct pyc_strings s = strings_of(collected, sizeof(collected) / sizeof(collected[0]));
+	struct pyc_strings missing;
+
+	(void)state;
+	assert_int_equal(pyc_strings_missing_from_source(&s, (const uint8_t *)source,
+							 sizeof(source) - 1, &missing), 0);
+	assert_int_equal(missing.count, 0);
+	pyc_strings_free(&missing);
+	pyc_strings_free(&s);
+}
+
+static void
 test_strings_with_nul(void **state)
 {
 	static const char source[] = "data = b'\\x00abc'\n";
@@ -719,6 +738,7 @@ main(void)
 		cmocka_unit_test(test_python2_stream),
 		cmocka_unit_test(test_missing_from_source),
 		cmocka_unit_test(test_names_need_whole_words),
+		cmocka_unit_test(test_mangled_and_continued_names),
 		cmocka_unit_test(test_strings_with_nul),
 	};
 

@@ -31,6 +31,7 @@ strip_comments_table(void **state)
 		{ "v = f'''{\nx # inside a field\n}''' # c\n", "v = f'''{\nx \n}''' \n" },
 		{ "v = f'{d[\"k\"]!r:>{n}}' # c\n", "v = f'{d[\"k\"]!r:>{n}}' \n" },
 		{ "elif x: pass # c\n", "elif x: pass \n" },
+		{ "v = f\"{n:=#06x}\" # c\n", "v = f\"{n:=#06x}\" \n" },
 	};
 	uint8_t out[128];
 	size_t i, n;
