@@ -138,10 +138,12 @@ put(struct stripper *st, size_t n)
 	st->i += n;
 }
 
-/* Copies the '}' that closes an f-string field, when it is there. */
+/* An f-string replacement field whose '{' is at st->i, with its closing '}'. */
 static void
-close_field(struct stripper *st)
+strip_field(struct stripper *st, int depth)
 {
+	put(st, 1);
+	strip_code(st, depth + 1, true);
 	if (st->i < st->len && st->src[st->i] == '}')
 		put(st, 1);
 }
@@ -159,9 +161,7 @@ strip_spec(struct stripper *st, int depth)
 		if (c == '}')
 			return;
 		if (c == '{') {
-			put(st, 1);
-			strip_code(st, depth + 1, true);
-			close_field(st);
+			strip_field(st, depth);
 			continue;
 		}
 		put(st, 1);
@@ -197,9 +197,7 @@ strip_string(struct stripper *st, int depth)
 				put(st, 2);
 				continue;
 			}
-			put(st, 1);
-			strip_code(st, depth + 1, true);
-			close_field(st);
+			strip_field(st, depth);
 			continue;
 		}
 		put(st, 1);
