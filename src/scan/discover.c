@@ -438,6 +438,17 @@ make_label(uint32_t lo, uint32_t hi, bool certain, const char *vendor, bool ft)
 	(void)hi;
 }
 
+/* Lists dir inside the root in Python's sorted() order; 0 or a negative errno. */
+static int
+list_sorted(const struct discovery *d, const char *dir, struct dirlist *names)
+{
+	int rc = fsroot_listdir(d->root, dir, names);
+
+	if (rc == 0)
+		dirlist_sort_python(names);
+	return rc;
+}
+
 /* Version of a conda environment, from conda-meta/python-X.Y.Z-*.json. */
 static bool
 version_from_conda_meta(const struct discovery *d, const char *prefix, uint32_t *lo,
@@ -586,11 +597,10 @@ probe_prefix(struct discovery *d, const char *prefix, enum install_kind kind, co
 
 		if (!lib)
 			return -ENOMEM;
-		if (fsroot_listdir(d->root, lib, &names) < 0) {
+		if (list_sorted(d, lib, &names) < 0) {
 			free(lib);
 			continue;
 		}
-		dirlist_sort_python(&names);
 		for (i = 0; i < names.count && rc == 0; i++) {
 			int major, minor;
 			bool ft;
@@ -624,8 +634,7 @@ venv_python_dir(const struct discovery *d, const char *venv, int *major, int *mi
 
 	if (!lib)
 		return false;
-	if (fsroot_listdir(d->root, lib, &names) == 0) {
-		dirlist_sort_python(&names);
+	if (list_sorted(d, lib, &names) == 0) {
 		for (i = 0; i < names.count && !found; i++)
 			found = parse_python_dirname(names.names[i], major, minor, ft);
 		dirlist_free(&names);
@@ -979,11 +988,10 @@ discover_orphan_user_sites(struct discovery *d)
 
 		if (!lib)
 			return -ENOMEM;
-		if (fsroot_listdir(d->root, lib, &names) < 0) {
+		if (list_sorted(d, lib, &names) < 0) {
 			free(lib);
 			continue;
 		}
-		dirlist_sort_python(&names);
 		for (j = 0; j < names.count && rc == 0; j++) {
 			struct install in;
 			int major, minor;
