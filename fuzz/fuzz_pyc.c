@@ -2,8 +2,8 @@
  * libFuzzer target: pyc_parse_header() and pyc_collect_strings() must
  * return a defined result on any bytes, the header must match its
  * layout, and the strings must be distinct pieces of the input. The
- * first bytes are also tried under each header layout so the marshal
- * walker sees streams of every version.
+ * first bytes are also tried under each header layout, so that the
+ * marshal walker reads streams of every version.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -81,7 +81,7 @@ walk(const uint8_t *data, size_t size)
 	}
 	check_strings(data, size, &s);
 	/*
-	 * The stream itself holds every string, so the only ones that can be
+	 * The stream itself contains every string, so the only ones that can be
 	 * missing from it are names, which must be whole words of the source.
 	 */
 	if (pyc_strings_missing_from_source(&s, data, size, &missing) == 0) {

@@ -7,12 +7,13 @@
 #include "core/utf8.h"
 
 /*
- * Code points that render as nothing or reorder the text around them:
- * C1 controls, the soft hyphen, combining grapheme joiner, Arabic letter
- * mark, Hangul fillers, Mongolian vowel separator, Khmer inherent vowels,
- * zero-width and bidirectional controls, line and paragraph separators,
- * invisible operators, variation selectors, the BOM, interlinear
- * annotation controls and tag characters.
+ * Returns true for code points that render as nothing or reorder the text
+ * around them. They include C1 controls, the soft hyphen, the combining
+ * grapheme joiner, the Arabic letter mark and Hangul fillers. Also
+ * included are the Mongolian vowel separator, Khmer inherent vowels,
+ * zero-width and bidirectional controls, and line and paragraph
+ * separators. Invisible operators, variation selectors, the BOM,
+ * interlinear annotation controls and tag characters complete the set.
  */
 static int
 is_hiding_code_point(uint32_t cp)

@@ -2,13 +2,13 @@
  * escape: render attacker-controlled bytes (paths, .pth lines) inert.
  *
  * The escaped form is printable UTF-8 with no control characters, so it is
- * safe on a terminal and inside JSON, and it maps back to the original bytes
- * without ambiguity: a backslash becomes "\\", the usual controls become
- * \n \r \t \f \v, any other control byte or byte that is not part of valid
- * UTF-8 becomes \xNN, and code points that reorder or hide text (U+2028,
- * U+2029, bidirectional controls, zero-width and invisible characters,
- * variation selectors, tag characters, U+FEFF and C1 controls) become
- * \uNNNN, or \UNNNNNNNN above U+FFFF.
+ * safe on a terminal and inside JSON. It maps back to the original bytes
+ * without ambiguity. A backslash becomes "\\", and the usual controls become
+ * \n \r \t \f \v. Any other control byte, or byte that is not part of
+ * valid UTF-8, becomes \xNN. Code points that reorder or hide text become
+ * \uNNNN, or \UNNNNNNNN above U+FFFF: U+2028, U+2029, bidirectional
+ * controls, zero-width and invisible characters, variation selectors, tag
+ * characters, U+FEFF and C1 controls.
  */
 #ifndef SITEHOUND_CORE_ESCAPE_H
 #define SITEHOUND_CORE_ESCAPE_H

@@ -174,7 +174,7 @@ find_abort(const uint8_t *buf, size_t len, enum pth_decode decode, struct pth_re
 /*
  * Reports whether a line whose break starts at brk is read before the
  * stream reader stops at limit. A lone \r counts only once the character
- * after it is decoded, because the newline decoder holds a trailing \r
+ * after it is decoded, because the newline decoder keeps a trailing \r
  * back until it sees whether \n follows.
  */
 static bool
@@ -258,8 +258,8 @@ skip_blanks(const uint8_t *s, size_t len, size_t i)
 /*
  * Reads one string literal at line[i]: '...' or "..." with an optional r,
  * R, u or U prefix. With allow_escapes false, a plain literal with a
- * backslash is rejected, because its escapes would need decoding; *raw
- * tells the caller whether backslashes are literal text. In a raw literal
+ * backslash is rejected, because its escapes would need decoding. *raw
+ * is set when backslashes are literal text. In a raw literal
  * a backslash only keeps the next quote inside the string.
  */
 static bool
@@ -380,7 +380,12 @@ decode_literal(const uint8_t *s, size_t len, char *out, size_t size, size_t *out
 			for (k = 0; k < 3 && i < len && s[i] >= '0' && s[i] <= '7'; k++, i++)
 				cp = cp * 8 + (uint32_t)(s[i] - '0');
 		} else if (s[i] == 'x' || s[i] == 'u' || s[i] == 'U') {
-			digits = s[i] == 'x' ? 2 : s[i] == 'u' ? 4 : 8;
+			if (s[i] == 'x')
+				digits = 2;
+			else if (s[i] == 'u')
+				digits = 4;
+			else
+				digits = 8;
 			i++;
 			for (k = 0; k < digits; k++, i++) {
 				int v = i < len ? hex_value(s[i]) : -1;

@@ -839,11 +839,12 @@ pyc_collect_strings(const uint8_t *buf, size_t len, const struct pyc_info *info,
 }
 
 /*
- * Strings the compiler writes by itself: 3.6-3.8 load AssertionError and
- * StopAsyncIteration by name for assert and async for, "return" keys the
- * return annotation, ".0" is the iterator argument of a comprehension,
- * the dotted names hold PEP 695 (3.12) type parameters and defaults, and
- * class bodies read and store the dunder names listed.
+ * Strings the compiler writes by itself. 3.6 to 3.8 load AssertionError
+ * and StopAsyncIteration by name for assert and async for. "return" keys
+ * the return annotation, and ".0" is the iterator argument of a
+ * comprehension. The other dotted names carry PEP 695 (3.12) type
+ * parameters and defaults, and class bodies read and store the dunder
+ * names listed.
  */
 static const char *const COMPILER_NAMES[] = {
 	"AssertionError", "StopAsyncIteration", "return", ".0", ".type_params",
@@ -855,8 +856,8 @@ static const char *const COMPILER_NAMES[] = {
 	"<dictcomp>",
 };
 /*
- * NOTE: 3.14 compiles annotations into generated __annotate__ functions;
- * no 3.14 interpreter was at hand to check which parameter names they
+ * NOTE: 3.14 compiles annotations into generated __annotate__ functions.
+ * No 3.14 interpreter was at hand to check which parameter names they
  * carry, so a clean 3.14 pyc may report one.
  */
 

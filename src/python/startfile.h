@@ -35,7 +35,7 @@ struct startfile {
 	struct start_entry *entries;
 	size_t count;
 	bool decode_error; /* not UTF-8: site skips the file, count is 0 */
-	bool has_nul;      /* some entry holds a NUL byte; its text stops there */
+	bool has_nul;      /* some entry contains a NUL byte, and its text stops there */
 };
 
 __attribute__((warn_unused_result))

@@ -29,14 +29,14 @@
 #define PYVER_MINOR(v) ((int)(((v) >> 16) & 0xFF))
 #define PYVER_MICRO(v) ((int)(((v) >> 8) & 0xFF))
 
-/* How site.addpackage() turns the bytes of a .pth file into lines. */
+/* The decoding that site.addpackage() applies to the bytes of a .pth file. */
 enum pth_decode {
-	/* 2.7: bytes, never fails to decode. */
+	/* 2.7: bytes, with no decoding step that could fail. */
 	PTH_DECODE_BYTES,
 	/*
 	 * 3.0 to 3.12.3 and 3.13.0a1 to a6: a text stream in the locale
-	 * encoding (modelled as UTF-8), decoded chunk by chunk while lines are
-	 * executed; a BOM stays in line 1; bad bytes abort start-up.
+	 * encoding (modelled as UTF-8), decoded chunk by chunk while lines
+	 * run. A BOM stays in line 1, and bad bytes abort start-up.
 	 */
 	PTH_DECODE_LOCALE_STREAM,
 	/* 3.13.0b1: whole file as UTF-8 with the BOM kept; bad bytes abort. */

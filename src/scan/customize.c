@@ -140,8 +140,8 @@ extension_rank(const char *fname, const char *module, const struct ranges *r)
 
 /*
  * Reports a module name in entry that is a symbolic link into a place any
- * user can write: whoever writes there chooses the start-up code, even if
- * the target does not exist yet.
+ * user can write. Any user who writes there chooses the start-up code,
+ * even if the target does not exist yet.
  */
 static int
 check_module_link(struct scanner *s, const char *entry, const char *name, const char *module,

@@ -166,7 +166,7 @@ is_file_in_root(const struct fsroot *root, const char *dir, const char *name)
 	return ok;
 }
 
-/* A stdlib directory holds os.py (or os.pyc in sourceless builds). */
+/* A stdlib directory contains os.py (or os.pyc in sourceless builds). */
 static bool
 looks_like_stdlib(const struct fsroot *root, const char *dir)
 {
@@ -874,8 +874,8 @@ is_var_lib_store(const char *path)
 
 /*
  * Counts one more installation or environment found below the search
- * root; false once the root's cap is reached (reported once, and the
- * scan then exits 2).
+ * root. Returns false once the root's cap is reached, which is reported
+ * once and makes the exit status 2.
  */
 static bool
 finder_take(struct finder *f)
@@ -1037,9 +1037,9 @@ discover_orphan_user_sites(struct discovery *d)
 
 /*
  * Any user can create directories in /tmp and /var/tmp, and each account
- * in its own home, so the environments taken from one of those are capped:
- * a flood of fake ones must not push real ones out of the installation
- * limit. /root is not capped.
+ * can in its own home. Environments taken from one of those are capped,
+ * so that a flood of fake ones cannot push real ones out of the
+ * installation limit. /root is not capped.
  */
 #define TEMP_ENVIRONMENTS_MAX 4096
 #define HOME_ENVIRONMENTS_MAX 16384

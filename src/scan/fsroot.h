@@ -43,7 +43,7 @@ bool fsroot_exists(const struct fsroot *root, const char *path);
 
 /*
  * Reads a regular file (symlinks followed inside the root) into a fresh
- * buffer, at most max bytes; *truncated tells whether more was there.
+ * buffer, at most max bytes. *truncated is set when the file is longer.
  * Returns -EINVAL for a path that is not a regular file (a FIFO or device
  * is never opened for reading, so it cannot block the scan).
  */

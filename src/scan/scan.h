@@ -35,7 +35,7 @@ struct scan_options {
 struct scan_diag {
 	const char *path;  /* as on the scanned system */
 	long line;         /* 0 when not about a line */
-	int err;           /* errno value, 0 when message says it all */
+	int err;           /* errno value, 0 when the message is complete without it */
 	const char *message;
 	bool incomplete;   /* part of what was asked for was not scanned (exit status 2) */
 };

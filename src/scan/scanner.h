@@ -79,9 +79,9 @@ __attribute__((warn_unused_result))
 int scan_site_dir(struct scanner *s, const char *dir, const struct ranges *r, int depth,
 		  const struct site_result **out);
 /*
- * Reads one .pth file. *aborted (may be NULL) holds the rule sets under
- * which an earlier file of the same directory stopped start-up; the ones
- * under which this file stops it are added.
+ * Reads one .pth file. *aborted (may be NULL) is the mask of rule sets
+ * under which an earlier file of the same directory stopped start-up.
+ * The rule sets under which this file stops it are added to the mask.
  */
 __attribute__((warn_unused_result))
 int scan_pth_file(struct scanner *s, const char *path, const struct ranges *r,
@@ -116,7 +116,7 @@ int scan_start_file(struct scanner *s, const char *path, const struct ranges *r)
  */
 bool scanner_path_is_unsafe(struct scanner *s, const char *path, char **why);
 
-/* What following the symbolic links of a hook path showed. */
+/* The result of following the symbolic links of a hook path. */
 struct link_check {
 	bool is_link;
 	bool special;     /* a hop leads into /dev or /proc (e.g. /dev/stdin) */

@@ -225,7 +225,12 @@ report_exec_line(struct scanner *s, const char *path, const struct ranges *r,
 
 	if (!here && !elsewhere && !dormant)
 		return 0;
-	v = first_bit(here ? here : dormant ? dormant : elsewhere);
+	if (here)
+		v = first_bit(here);
+	else if (dormant)
+		v = first_bit(dormant);
+	else
+		v = first_bit(elsewhere);
 	if (here)
 		finding_init(&f, "pth-exec", "pth", SEV_MEDIUM, CONF_MEDIUM);
 	else
