@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "cli/common.h"
 #include "core/escape.h"
 #include "core/finding.h"
 #include "out/out.h"
@@ -22,9 +23,6 @@
 #include "scan/discover.h"
 #include "scan/scan.h"
 
-#define EXIT_CLEAN 0
-#define EXIT_FINDINGS 1
-#define EXIT_ERROR 2
 
 static const char main_usage[] =
 	"Usage: sitehound COMMAND [OPTION]... [ARG]...\n"
@@ -35,6 +33,8 @@ static const char main_usage[] =
 	"Commands:\n"
 	"  scan      list every start-up hook on this host, a mounted image or\n"
 	"            unpacked container (--root), or in the given paths\n"
+	"  hunt      run the detection over exported Microsoft Defender events\n"
+	"            (DeviceFileEvents, DeviceRegistryEvents)\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help, or a command's help with COMMAND --help\n"
@@ -89,21 +89,6 @@ struct scan_ctx {
 	unsigned long permission_errors; /* EACCES and EPERM among the diagnostics */
 	unsigned long installations;     /* listed by --list-sites */
 };
-
-/* Prints s with hostile bytes escaped (see core/escape.h). */
-static void
-fput_escaped(const char *s, FILE *fp)
-{
-	struct strbuf sb;
-	int truncated = 0;
-
-	strbuf_init(&sb, 64 * 1024);
-	if (escape_bytes(&sb, s, strlen(s), &truncated) < 0)
-		fputs("?", fp);
-	else if (sb.data)
-		fputs(sb.data, fp);
-	strbuf_free(&sb);
-}
 
 static void
 print_escaped_stderr(const char *s)
@@ -312,21 +297,6 @@ usage_error(const char *option, const char *value, const char *help)
 
 enum { OPT_MIN_SEVERITY = 256, OPT_PYTHON_VERSION, OPT_MAX_DEPTH, OPT_NETWORK_MOUNTS,
        OPT_MAX_FILE_SIZE };
-
-/* Opens FILE for the output, refusing to write through a symbolic link. */
-static FILE *
-open_output(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	FILE *fp;
-
-	if (fd < 0)
-		return NULL;
-	fp = fdopen(fd, "w");
-	if (!fp)
-		close(fd);
-	return fp;
-}
 
 /*
  * Makes relative PATH arguments absolute against the working directory
@@ -551,6 +521,10 @@ main(int argc, char **argv)
 			fputs(scan_usage, stdout);
 			return EXIT_CLEAN;
 		}
+		if (argc > 2 && strcmp(argv[1], "help") == 0 && strcmp(argv[2], "hunt") == 0) {
+			fputs(hunt_usage, stdout);
+			return EXIT_CLEAN;
+		}
 		fputs(main_usage, stdout);
 		return EXIT_CLEAN;
 	}
@@ -560,6 +534,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "scan") == 0)
 		return cmd_scan(argc - 1, argv + 1);
+	if (strcmp(argv[1], "hunt") == 0)
+		return cmd_hunt(argc - 1, argv + 1);
 	fprintf(stderr, "sitehound: unknown command '%s'\nTry 'sitehound --help' for the list of commands.\n",
 		argv[1]);
 	return EXIT_ERROR;

@@ -31,6 +31,14 @@ finding_free(struct finding *f)
 	free(f->owner);
 	for (i = 0; i < f->nreasons; i++)
 		free(f->reasons[i]);
+	free(f->event.action);
+	free(f->event.host);
+	free(f->event.user);
+	free(f->event.process);
+	free(f->event.command_line);
+	free(f->event.process_path);
+	free(f->event.parent);
+	free(f->event.source_file);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -41,6 +49,23 @@ replace_string(char **slot, const char *text)
 
 	if (!copy)
 		return -ENOMEM;
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
+int
+finding_set_text(char **slot, const char *text, size_t len)
+{
+	char *copy = NULL;
+
+	if (len > 0) {
+		copy = malloc(len + 1);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, text, len);
+		copy[len] = '\0';
+	}
 	free(*slot);
 	*slot = copy;
 	return 0;

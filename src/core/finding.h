@@ -22,6 +22,29 @@
 enum severity { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH };
 enum confidence { CONF_LOW, CONF_MEDIUM, CONF_HIGH };
 
+/*
+ * What an event finding (from telemetry or a kernel notification) adds: the
+ * action, who did it and where the record came from. Strings are NULL when
+ * absent; pid is 0 when unknown.
+ */
+struct finding_event {
+	bool present;         /* the finding comes from an event */
+	bool time_unknown;    /* the event carried no time; time is 0 */
+	long time_fraction;   /* 100-ns ticks past time's whole second */
+	char *action;         /* such as FileCreated or RegistryValueSet */
+	char *host;
+	char *user;
+	char *process;        /* image file name of the writing process */
+	char *command_line;
+	char *process_path;
+	char *parent;         /* image file name of the writer's parent */
+	long long pid;
+	const char *format;   /* input format name, static storage */
+	char *source_file;
+	long source_line;     /* 1-based line where the record starts */
+	unsigned long source_record; /* 1-based record number in the file */
+};
+
 struct finding {
 	time_t time;
 	const char *rule; /* stable id, static storage */
@@ -37,6 +60,7 @@ struct finding {
 	char *owner;
 	char *reasons[FINDING_MAX_REASONS];
 	size_t nreasons;
+	struct finding_event event;
 };
 
 void finding_init(struct finding *f, const char *rule, const char *kind,
@@ -48,6 +72,12 @@ __attribute__((warn_unused_result))
 int finding_set_evidence(struct finding *f, const void *data, size_t len);
 __attribute__((warn_unused_result))
 int finding_set_interpreter(struct finding *f, const char *text);
+/*
+ * Replaces the string in *slot (one of f's own fields) with a copy of
+ * text[0..len); len 0 stores NULL. Returns 0 or -ENOMEM.
+ */
+__attribute__((warn_unused_result))
+int finding_set_text(char **slot, const char *text, size_t len);
 __attribute__((warn_unused_result, format(printf, 2, 3)))
 int finding_add_reason(struct finding *f, const char *fmt, ...);
 

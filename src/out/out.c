@@ -78,6 +78,75 @@ json_set_escaped(json_t *obj, const char *key, const char *s, size_t len, size_t
 	return rc == 0 ? 0 : -ENOMEM;
 }
 
+/* Formats an event time with its fraction of a second, trailing zeros dropped. */
+static void
+format_event_time(const struct finding *f, char *buf, size_t size)
+{
+	char whole[32];
+	char digits[8];
+	int n;
+
+	out_format_time(f->time, whole, sizeof(whole));
+	if (f->event.time_fraction <= 0 || f->event.time_fraction >= 10000000) {
+		snprintf(buf, size, "%s", whole);
+		return;
+	}
+	n = snprintf(digits, sizeof(digits), "%07ld", f->event.time_fraction);
+	while (n > 0 && digits[n - 1] == '0')
+		digits[--n] = '\0';
+	/* whole ends in 'Z'; the fraction goes before it. */
+	snprintf(buf, size, "%.*s.%sZ", (int)(strlen(whole) - 1), whole, digits);
+}
+
+static int
+json_set_optional(json_t *obj, const char *key, const char *s)
+{
+	if (!s)
+		return 0;
+	return json_set_escaped(obj, key, s, strlen(s), ESCAPED_PATH_MAX);
+}
+
+/* Adds action, host, user, process and source for a finding from an event. */
+static int
+json_set_event(json_t *obj, const struct finding_event *ev)
+{
+	json_t *process = NULL, *source = NULL;
+	int rc = -ENOMEM;
+
+	if (json_set_optional(obj, "action", ev->action) < 0 ||
+	    json_set_optional(obj, "host", ev->host) < 0 ||
+	    json_set_optional(obj, "user", ev->user) < 0)
+		return -ENOMEM;
+	if (ev->process || ev->command_line || ev->process_path || ev->pid || ev->parent) {
+		process = json_object();
+		if (!process ||
+		    json_set_optional(process, "name", ev->process) < 0 ||
+		    json_set_optional(process, "command_line", ev->command_line) < 0 ||
+		    json_set_optional(process, "path", ev->process_path) < 0 ||
+		    (ev->pid && json_object_set_new(process, "pid", json_integer(ev->pid))) ||
+		    json_set_optional(process, "parent", ev->parent) < 0 ||
+		    json_object_set(obj, "process", process))
+			goto out;
+	}
+	if (ev->source_file) {
+		source = json_object();
+		if (!source ||
+		    (ev->format && json_object_set_new(source, "format", json_string(ev->format))) ||
+		    json_set_optional(source, "file", ev->source_file) < 0 ||
+		    (ev->source_line > 0 &&
+		     json_object_set_new(source, "line", json_integer(ev->source_line))) ||
+		    (ev->source_record > 0 &&
+		     json_object_set_new(source, "record", json_integer((json_int_t)ev->source_record))) ||
+		    json_object_set(obj, "source", source))
+			goto out;
+	}
+	rc = 0;
+out:
+	json_decref(process);
+	json_decref(source);
+	return rc;
+}
+
 static int
 write_jsonl(struct out_writer *w, const struct finding *f)
 {
@@ -88,8 +157,9 @@ write_jsonl(struct out_writer *w, const struct finding *f)
 
 	if (!obj || !reasons)
 		goto out;
-	out_format_time(f->time, when, sizeof(when));
-	if (json_object_set_new(obj, "time", json_string(when)) ||
+	format_event_time(f, when, sizeof(when));
+	if (json_object_set_new(obj, "time",
+				f->event.time_unknown ? json_null() : json_string(when)) ||
 	    json_object_set_new(obj, "rule", json_string(f->rule)) ||
 	    json_object_set_new(obj, "technique", json_string(FINDING_TECHNIQUE)) ||
 	    json_object_set_new(obj, "severity", json_string(severity_name(f->severity))) ||
@@ -124,6 +194,8 @@ write_jsonl(struct out_writer *w, const struct finding *f)
 	}
 	if (json_object_set(obj, "reasons", reasons))
 		goto out;
+	if (f->event.present && json_set_event(obj, &f->event) < 0)
+		goto out;
 
 	line = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (!line)
@@ -148,6 +220,43 @@ print_escaped(FILE *fp, const char *prefix, const char *s, size_t len, size_t ma
 	rc = fprintf(fp, "%s%s", prefix, text) < 0 ? -EIO : 0;
 	free(text);
 	return rc;
+}
+
+static int
+print_field(FILE *fp, const char *label, const char *s)
+{
+	if (!s)
+		return 0;
+	if (print_escaped(fp, label, s, strlen(s), ESCAPED_PATH_MAX) < 0 ||
+	    fprintf(fp, "\n") < 0)
+		return -EIO;
+	return 0;
+}
+
+/* The event lines of a text block: when, what, who and where it was read. */
+static int
+write_text_event(FILE *fp, const struct finding *f)
+{
+	const struct finding_event *ev = &f->event;
+	char when[48];
+
+	format_event_time(f, when, sizeof(when));
+	if (fprintf(fp, "        time: %s\n", ev->time_unknown ? "unknown" : when) < 0)
+		return -EIO;
+	if (print_field(fp, "        action: ", ev->action) < 0 ||
+	    print_field(fp, "        host: ", ev->host) < 0 ||
+	    print_field(fp, "        user: ", ev->user) < 0 ||
+	    print_field(fp, "        process: ", ev->process) < 0 ||
+	    print_field(fp, "        command line: ", ev->command_line) < 0 ||
+	    print_field(fp, "        parent: ", ev->parent) < 0)
+		return -EIO;
+	if (ev->source_file) {
+		if (print_escaped(fp, "        source: ", ev->source_file, strlen(ev->source_file),
+				  ESCAPED_PATH_MAX) < 0 ||
+		    fprintf(fp, ":%ld (%s)\n", ev->source_line, ev->format ? ev->format : "") < 0)
+			return -EIO;
+	}
+	return 0;
 }
 
 /*
@@ -186,6 +295,8 @@ write_text(struct out_writer *w, const struct finding *f)
 				  ESCAPED_PATH_MAX) < 0 || fprintf(w->fp, "\n") < 0)
 			return -EIO;
 	}
+	if (f->event.present)
+		return write_text_event(w->fp, f);
 	return 0;
 }
 

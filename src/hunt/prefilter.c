@@ -1,0 +1,277 @@
+#include "hunt/prefilter.h"
+
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define HAVE_X86 1
+#else
+#define HAVE_X86 0
+#endif
+
+static inline unsigned char
+fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
+}
+
+/* True when s (readable for len bytes) starts with lower-case word, ignoring case. */
+static bool
+starts_ci(const unsigned char *s, size_t len, const char *word)
+{
+	size_t i;
+
+	for (i = 0; word[i]; i++) {
+		if (i >= len || fold(s[i]) != (unsigned char)word[i])
+			return false;
+	}
+	return true;
+}
+
+/* Start-up variables after "python", and "core" for PythonCore registry keys. */
+static const char *const python_suffixes[] = {
+	"startup", "path", "home", "userbase", "warnings", "inspect",
+	"pycacheprefix", "executable", "breakpoint", "_frozen_modules", "core",
+};
+
+/*
+ * Checks for a whole needle around buf[pos], where a three-byte fingerprint
+ * matched. buf is readable from 0 to end; pos < end.
+ */
+static bool
+needle_at(const unsigned char *buf, size_t pos, size_t end, bool json)
+{
+	const unsigned char *p = buf + pos;
+	size_t avail = end - pos;
+	size_t i, run;
+
+	switch (fold(p[0])) {
+	case 'p':
+		if (avail >= 3 && fold(p[1]) == 't' && fold(p[2]) == 'h')
+			return pos >= 1 && (p[-1] == '.' || p[-1] == '_');
+		if (!starts_ci(p, avail, "python"))
+			return false;
+		if (pos >= 6 && starts_ci(p - 6, 6, "site.c"))
+			return true;
+		for (i = 0; i < sizeof(python_suffixes) / sizeof(python_suffixes[0]); i++) {
+			if (starts_ci(p + 6, avail - 6, python_suffixes[i]))
+				return true;
+		}
+		return false;
+	case 'm':
+		return pos >= 5 && starts_ci(p - 5, avail + 5, "customize");
+	case '.':
+		return pos >= 4 && starts_ci(p - 4, avail + 4, "site.py");
+	case '\\':
+		if (!json || avail < 2 || p[1] != 'u')
+			return false;
+		for (run = 1; run <= pos && buf[pos - run] == '\\'; run++)
+			;
+		return run % 2 == 1;
+	}
+	return false;
+}
+
+/* The fingerprints: "pth", "pyt", "miz", ".py", and "\u" in JSON. */
+static inline bool
+fingerprint_at(const unsigned char *p, bool json)
+{
+	unsigned char a = fold(p[0]), b = fold(p[1]), c = fold(p[2]);
+
+	if (a == 'p')
+		return (b == 't' && c == 'h') || (b == 'y' && c == 't');
+	if (a == 'm')
+		return b == 'i' && c == 'z';
+	if (a == '.')
+		return b == 'p' && c == 'y';
+	return json && a == '\\' && p[1] == 'u';
+}
+
+bool
+prefilter_record(const char *rec, size_t len, bool json)
+{
+	const unsigned char *buf = (const unsigned char *)rec;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i++) {
+		unsigned char window[3] = { buf[i], buf[i + 1], i + 2 < len ? buf[i + 2] : 0 };
+
+		if (fingerprint_at(window, json) && needle_at(buf, i, len, json))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Per-scan state: where the current record began, and whether it survives.
+ * Counting lines at the record start lets a caller print where it began.
+ */
+struct scan_state {
+	size_t boundary;        /* offset where the current record starts */
+	long lines_at_boundary;
+	unsigned long records_at_boundary;
+	bool pending;           /* the current record holds a needle */
+	long lines;             /* newlines before the current block */
+	bool quoted;            /* inside a quoted CSV field at the block start */
+};
+
+static int
+end_record(struct prefilter_scan *scan, struct scan_state *st, const char *buf,
+	   size_t newline, long lines_before_newline, prefilter_fn fn, void *opaque)
+{
+	int rc = 0;
+	size_t len = newline - st->boundary;
+
+	if (st->pending) {
+		if (len > 0 && buf[newline - 1] == '\r')
+			len--;
+		rc = fn(buf + st->boundary, len, st->lines_at_boundary + 1,
+			st->records_at_boundary + 1, opaque);
+	}
+	st->pending = false;
+	st->boundary = newline + 1;
+	st->lines_at_boundary = lines_before_newline + 1;
+	st->records_at_boundary++;
+	(void)scan;
+	return rc;
+}
+
+/* Handles one position of the scalar scan; shared by the tail of the AVX2 path. */
+static int
+scan_byte(struct prefilter_scan *scan, struct scan_state *st, const char *buf,
+	  size_t len, size_t i, prefilter_fn fn, void *opaque)
+{
+	const unsigned char *u = (const unsigned char *)buf;
+	int rc = 0;
+
+	if (u[i] == '"' && scan->csv) {
+		st->quoted = !st->quoted;
+	} else if (u[i] == '\n') {
+		if (!st->quoted)
+			rc = end_record(scan, st, buf, i, st->lines, fn, opaque);
+		st->lines++;
+	} else if (!st->pending && fingerprint_at(u + i, scan->json) &&
+		   needle_at(u, i, len, scan->json)) {
+		st->pending = true;
+	}
+	return rc;
+}
+
+#if HAVE_X86
+__attribute__((target("avx2,popcnt,bmi")))
+static long
+scan_avx2(struct prefilter_scan *scan, struct scan_state *st, const char *buf, size_t len,
+	  prefilter_fn fn, void *opaque)
+{
+	const __m256i lower = _mm256_set1_epi8(0x20);
+	const __m256i cp = _mm256_set1_epi8('p'), ct = _mm256_set1_epi8('t');
+	const __m256i ch = _mm256_set1_epi8('h'), cy = _mm256_set1_epi8('y');
+	const __m256i cm = _mm256_set1_epi8('m'), ci = _mm256_set1_epi8('i');
+	const __m256i cz = _mm256_set1_epi8('z'), cdot = _mm256_set1_epi8('.');
+	const __m256i cbs = _mm256_set1_epi8('\\'), cu = _mm256_set1_epi8('u');
+	const __m256i cnl = _mm256_set1_epi8('\n'), cq = _mm256_set1_epi8('"');
+	const unsigned char *u = (const unsigned char *)buf;
+	size_t i;
+	int rc;
+
+	for (i = 0; i + 32 <= len; i += 32) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)(u + i));
+		__m256i b = _mm256_loadu_si256((const __m256i *)(u + i + 1));
+		__m256i c = _mm256_loadu_si256((const __m256i *)(u + i + 2));
+		__m256i fa = _mm256_or_si256(a, lower);
+		__m256i fb = _mm256_or_si256(b, lower);
+		__m256i fc = _mm256_or_si256(c, lower);
+		__m256i ap = _mm256_cmpeq_epi8(fa, cp);
+		__m256i hit = _mm256_and_si256(ap, _mm256_or_si256(
+			_mm256_and_si256(_mm256_cmpeq_epi8(fb, ct), _mm256_cmpeq_epi8(fc, ch)),
+			_mm256_and_si256(_mm256_cmpeq_epi8(fb, cy), _mm256_cmpeq_epi8(fc, ct))));
+		unsigned int nl, cand, quotes = 0, ends;
+
+		hit = _mm256_or_si256(hit, _mm256_and_si256(_mm256_cmpeq_epi8(fa, cm),
+			_mm256_and_si256(_mm256_cmpeq_epi8(fb, ci), _mm256_cmpeq_epi8(fc, cz))));
+		hit = _mm256_or_si256(hit, _mm256_and_si256(_mm256_cmpeq_epi8(a, cdot),
+			_mm256_and_si256(_mm256_cmpeq_epi8(fb, cp), _mm256_cmpeq_epi8(fc, cy))));
+		if (scan->json)
+			hit = _mm256_or_si256(hit, _mm256_and_si256(_mm256_cmpeq_epi8(a, cbs),
+								    _mm256_cmpeq_epi8(b, cu)));
+		nl = (unsigned int)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, cnl));
+		cand = (unsigned int)_mm256_movemask_epi8(hit);
+		ends = nl;
+		if (scan->csv) {
+			unsigned int inside;
+
+			quotes = (unsigned int)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, cq));
+			/* Prefix parity of the quotes: bit k is set when byte k is quoted. */
+			inside = quotes;
+			inside ^= inside << 1;
+			inside ^= inside << 2;
+			inside ^= inside << 4;
+			inside ^= inside << 8;
+			inside ^= inside << 16;
+			if (st->quoted)
+				inside = ~inside;
+			ends = nl & ~inside;
+			if (__builtin_popcount(quotes) & 1)
+				st->quoted = !st->quoted;
+		}
+		if (ends == 0 && (cand == 0 || st->pending)) {
+			st->lines += __builtin_popcount(nl);
+			continue;
+		}
+		/* Walk the interesting positions in order: candidates and record ends. */
+		while (cand | ends) {
+			unsigned int next = cand | ends;
+			unsigned int bit = (unsigned int)__builtin_ctz(next);
+			unsigned int below = bit == 0 ? 0 : (0xffffffffu >> (32 - bit));
+
+			if (ends & (1u << bit)) {
+				rc = end_record(scan, st, buf, i + bit,
+						st->lines + __builtin_popcount(nl & below), fn, opaque);
+				if (rc < 0)
+					return rc;
+				ends &= ends - 1;
+				continue;
+			}
+			cand &= cand - 1;
+			if (!st->pending && needle_at(u, i + bit, len, scan->json))
+				st->pending = true;
+		}
+		st->lines += __builtin_popcount(nl);
+	}
+	return (long)i;
+}
+#endif
+
+long
+prefilter_scan_buffer(struct prefilter_scan *scan, const char *buf, size_t len,
+		      prefilter_fn fn, void *opaque)
+{
+	struct scan_state st = {
+		.boundary = 0,
+		.lines_at_boundary = scan->lines,
+		.records_at_boundary = scan->records,
+		.pending = false,
+		.lines = scan->lines,
+		.quoted = false,
+	};
+	size_t i = 0;
+	int rc;
+
+#if HAVE_X86
+	if (__builtin_cpu_supports("avx2")) {
+		long done = scan_avx2(scan, &st, buf, len, fn, opaque);
+
+		if (done < 0)
+			return done;
+		i = (size_t)done;
+	}
+#endif
+	for (; i < len; i++) {
+		rc = scan_byte(scan, &st, buf, len, i, fn, opaque);
+		if (rc < 0)
+			return rc;
+	}
+	scan->lines = st.lines_at_boundary;
+	scan->records = st.records_at_boundary;
+	return (long)st.boundary;
+}
