@@ -12,7 +12,7 @@
 #define DATETIME_YEAR_MIN 1
 #define DATETIME_YEAR_MAX 9999
 
-/* Kusto datetimes carry 7 fraction digits, one per decimal place of a tick. */
+/* Kusto datetimes carry 7 fraction digits, so the last digit counts ticks (100 ns). */
 #define FRACTION_DIGITS_MAX 7
 
 /* The maximum length of kql_format_datetime text, without its NUL. */
