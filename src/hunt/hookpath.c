@@ -105,7 +105,7 @@ is_posix_stdlib_name(struct view d, int *minor)
 	size_t i = 8;
 	int m = 0;
 
-	if (d.len < 10 || memcmp(d.data, "python", 6) != 0 || (d.data[6] != '2' && d.data[6] != '3') ||
+	if (d.len < 9 || memcmp(d.data, "python", 6) != 0 || (d.data[6] != '2' && d.data[6] != '3') ||
 	    d.data[7] != '.')
 		return false;
 	if (d.data[i] < '0' || d.data[i] > '9')
