@@ -428,6 +428,11 @@ close_frame(struct jdoc *d, const unsigned char *p)
 		rc = call_emit(d, JDOC_TABLE_END, "", 0, d->line);
 	}
 
+	/*
+	 * NOTE: line feeds inside values are allowed until the first one-line
+	 * value has ended, so a broken first line of JSON Lines input may
+	 * swallow the lines after it up to the next error.
+	 */
 	if (d->frames == 0) {
 		d->clean_value = true;
 		if (d->top_line == d->line)
