@@ -26,7 +26,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all check unit integration sanitize test fuzz fuzz-run bench clean deps
+.PHONY: all check unit integration sanitize test fuzz fuzz-run bench bench-hunt clean deps
 
 all: $(BUILD)/sitehound
 
@@ -85,6 +85,11 @@ fuzz-run: fuzz
 
 bench: all
 	bench/scan-vs-find
+
+# hunt against wc -l, jq and the Python reference on 1 GiB of generated
+# Defender events (about 3 minutes); BENCH_ARGS='--size 4G' for more.
+bench-hunt: all
+	bench/hunt-vs-peers $(BENCH_ARGS)
 
 deps:
 	scripts/install-deps

@@ -145,13 +145,13 @@ print_stats(const struct hunt_result *res, bool always)
 			fputs(": not read\n", stderr);
 			continue;
 		}
-		fprintf(stderr, ": %s, %ld lines, %lu records, %lu parsed after the prefilter, "
-			"%lu skipped, %lu matched\n", s->format ? s->format : "empty", s->lines,
+		fprintf(stderr, ": %s, %ld lines, %lu records, %lu rows parsed after the "
+			"prefilter, %lu skipped, %lu matched\n", s->format ? s->format : "empty", s->lines,
 			s->records, s->parsed, s->skipped, s->matches);
 	}
 	if (skipped > 0 || always)
-		fprintf(stderr, "sitehound: %lu record%s read, %lu parsed after the prefilter, "
-			"%lu malformed record%s skipped\n", records, records == 1 ? "" : "s",
+		fprintf(stderr, "sitehound: %lu record%s read, %lu rows parsed after the "
+			"prefilter, %lu malformed record%s skipped\n", records, records == 1 ? "" : "s",
 			parsed, skipped, skipped == 1 ? "" : "s");
 }
 

@@ -56,6 +56,7 @@ event_reset(struct event *ev)
 {
 	memset(ev->col, 0, sizeof(ev->col));
 	ev->table = TABLE_UNKNOWN;
+	ev->has_timestamp = false;
 }
 
 static bool
@@ -135,6 +136,8 @@ fill_from_object(struct event *ev, json_t *obj)
 	json_object_foreach(obj, key, value) {
 		int col = event_column_lookup(key, strlen(key));
 
+		if (col == COL_TIMESTAMP)
+			ev->has_timestamp = true;
 		if (col >= 0)
 			event_set_json(ev, col, value);
 	}
@@ -179,10 +182,8 @@ event_from_json(struct event *ev, json_t *obj)
 int
 event_time(const struct event *ev, kql_ticks *out)
 {
-	struct event_str s = ev->col[COL_TIMESTAMP];
+	struct event_str s = ev->has_timestamp ? ev->col[COL_TIMESTAMP] : ev->col[COL_TIME_GENERATED];
 
-	if (s.len == 0)
-		s = ev->col[COL_TIME_GENERATED];
 	if (s.len == 0)
 		return 0;
 	if (kql_parse_datetime(s.data, s.len, out) < 0)

@@ -64,6 +64,7 @@ struct event_str {
 
 struct event {
 	enum event_table table;
+	bool has_timestamp;     /* the row has a Timestamp column, even an empty one */
 	struct event_str col[COL_COUNT];
 	char number[2][EVENT_NUMBER_MAX];
 };
@@ -100,9 +101,10 @@ int event_from_json(struct event *ev, json_t *obj);
 void event_set_json(struct event *ev, int col, json_t *value);
 
 /*
- * Reads the event time: Timestamp, or TimeGenerated when Timestamp is
- * empty. Returns 1 with *out set, 0 when both are empty, or -EINVAL when
- * the value is not a datetime.
+ * Reads the event time: Timestamp, which the published query filters and
+ * sorts on, or TimeGenerated when the row has no Timestamp column at all
+ * (Sentinel exports that kept only TimeGenerated). Returns 1 with *out
+ * set, 0 when the time is empty, or -EINVAL when it is not a datetime.
  */
 __attribute__((warn_unused_result))
 int event_time(const struct event *ev, kql_ticks *out);

@@ -72,6 +72,8 @@ struct unit {
 	struct input *in;
 	off_t start, end;       /* end is -1 for a stream */
 	unsigned long index;
+	bool last;              /* the part that ends the file */
+	bool misaligned;        /* a CSV part ended inside a quoted field */
 	/* results */
 	long lines;
 	unsigned long records, parsed, skipped, matches, diags_dropped;
@@ -300,8 +302,8 @@ evaluate(struct run *run, struct unit *u)
 		return 0;
 	rc = event_time(ev, &time);
 	if (rc < 0) {
-		struct event_str s = ev->col[COL_TIMESTAMP].len ? ev->col[COL_TIMESTAMP]
-								: ev->col[COL_TIME_GENERATED];
+		struct event_str s = ev->has_timestamp ? ev->col[COL_TIMESTAMP]
+						       : ev->col[COL_TIME_GENERATED];
 		char shown[80];
 
 		quote_value(s.data, s.len, shown, sizeof(shown));
@@ -428,8 +430,11 @@ on_jdoc_element(enum jdoc_kind kind, const char *data, size_t len, long line, vo
 			goto out;
 		}
 		event_reset(&u->ev);
-		for (i = 0; i < u->la_ncols; i++)
+		for (i = 0; i < u->la_ncols; i++) {
+			if (u->la_colmap[i] == COL_TIMESTAMP)
+				u->ev.has_timestamp = true;
 			event_set_json(&u->ev, u->la_colmap[i], json_array_get(value, i));
+		}
 		event_classify(&u->ev, NULL, 0);
 	}
 	rc = evaluate(run, u);
@@ -463,6 +468,8 @@ csv_record(struct run *run, struct unit *u, const char *rec, size_t len, long li
 	for (i = 0; i < row->nfields; i++) {
 		int col = u->in->colmap[i];
 
+		if (col == COL_TIMESTAMP)
+			u->ev.has_timestamp = true;
 		if (col >= 0) {
 			u->ev.col[col].data = row->fields[i].data;
 			u->ev.col[col].len = row->fields[i].len;
@@ -649,6 +656,14 @@ scan_unit(struct run *run, struct unit *u, struct reader *r)
 				return -ENOMEM;
 			}
 		}
+	}
+	if (r->have > 0 && !u->last) {
+		/*
+		 * The next part was started at a line end that lies inside a
+		 * quoted field; the caller reads the whole file again in one part.
+		 */
+		u->misaligned = true;
+		return 0;
 	}
 	if (r->have > 0) {
 		/* Only a CSV record inside an open quote can be left over. */
@@ -937,75 +952,62 @@ out:
 
 /* ---- splitting large files ---- */
 
-struct quote_job {
-	int fd;
-	off_t start, end;
-	size_t count;
-	int error;
-};
-
-static void *
-count_quotes(void *arg)
+/* True when line[0..len) splits into exactly the header's number of CSV fields. */
+static bool
+looks_like_record(const struct input *in, struct csv_row *row, const char *line, size_t len)
 {
-	struct quote_job *job = arg;
-	char *buf = malloc(READ_CHUNK);
-	off_t pos = job->start;
-
-	if (!buf) {
-		job->error = -ENOMEM;
-		return NULL;
-	}
-	while (pos < job->end) {
-		size_t want = (size_t)(job->end - pos < (off_t)READ_CHUNK ? job->end - pos
-									  : (off_t)READ_CHUNK);
-		ssize_t n = pread(job->fd, buf, want, pos);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			job->error = n < 0 ? -errno : -EIO;
-			break;
-		}
-		job->count += csv_quote_count(buf, (size_t)n);
-		pos += n;
-	}
-	free(buf);
-	return NULL;
+	return csv_quote_count(line, len) % 2 == 0 && csv_split(row, line, len) == 0 &&
+	       row->nfields == in->ncols;
 }
 
 /*
- * Returns the first record start at or after off. In CSV a line end starts
- * a record only outside quotes; odd_quotes says whether an odd number of
- * quotes precede off in the data.
+ * Returns where a part that should start near off starts: after the first
+ * line end at or after off - 1. In JSON Lines every line end ends a
+ * record. In CSV a line end inside a quoted field does not, so the line
+ * after a candidate must also split into the header's number of fields.
+ * A wrong guess is still caught (see struct unit's misaligned), so
+ * nothing here has to count every quote before off.
  */
 static off_t
-align_start(const struct input *in, off_t off, bool odd_quotes)
+align_start(const struct input *in, off_t off, struct csv_row *row)
 {
-	char buf[64 * 1024];
-	bool quoted = odd_quotes;
-	off_t pos = off - 1;
+	/* Room for a candidate line end and the whole line after it. */
+	static const size_t window = 256 * 1024;
+	char *buf = malloc(window);
+	off_t first = -1, result = in->size;
+	ssize_t n;
+	size_t i;
 
-	for (;;) {
-		ssize_t n = pread(in->fd, buf, sizeof(buf), pos);
-		ssize_t i;
+	if (!buf)
+		return in->size;
+	do
+		n = pread(in->fd, buf, window, off - 1);
+	while (n < 0 && errno == EINTR);
+	for (i = 0; n > 0 && i < (size_t)n; i++) {
+		const char *next;
+		size_t len;
 
-		if (n < 0 && errno == EINTR)
+		if (buf[i] != '\n')
 			continue;
-		if (n <= 0)
-			return in->size;
-		for (i = 0; i < n; i++, pos++) {
-			if (pos < off) {
-				/* The byte before off: a line end there starts a record at off. */
-				if (buf[i] == '\n' && !quoted)
-					return off;
-				continue;
-			}
-			if (in->format == FMT_CSV && buf[i] == '"')
-				quoted = !quoted;
-			else if (buf[i] == '\n' && !quoted)
-				return pos + 1;
+		if (first < 0)
+			first = off - 1 + (off_t)i + 1;
+		if (in->format != FMT_CSV) {
+			result = first;
+			break;
+		}
+		next = memchr(buf + i + 1, '\n', (size_t)n - i - 1);
+		if (!next)
+			break;
+		len = (size_t)(next - (buf + i + 1));
+		if (looks_like_record(in, row, buf + i + 1, len)) {
+			result = off - 1 + (off_t)i + 1;
+			break;
 		}
 	}
+	if (result == in->size && first >= 0)
+		result = first;
+	free(buf);
+	return result;
 }
 
 /* Splits one input into parts for the workers; appends them to *units. */
@@ -1030,35 +1032,20 @@ plan_input(struct input *in, unsigned jobs, struct unit **units, size_t *nunits)
 	for (i = 0; i <= parts; i++)
 		starts[i] = in->data_start + (off_t)((double)data * (double)i / (double)parts);
 	if (parts > 1) {
-		struct quote_job *qj = calloc(parts, sizeof(*qj));
-		pthread_t *threads = calloc(parts, sizeof(*threads));
-		bool odd = false;
+		struct csv_row *row = malloc(sizeof(*row));
 
-		if (!qj || !threads) {
-			free(qj);
-			free(threads);
+		if (!row) {
 			free(starts);
 			return -ENOMEM;
 		}
-		for (i = 0; i < parts && in->format == FMT_CSV; i++) {
-			qj[i] = (struct quote_job){ in->fd, starts[i], starts[i + 1], 0, 0 };
-			if (pthread_create(&threads[i], NULL, count_quotes, &qj[i]) != 0)
-				count_quotes(&qj[i]), threads[i] = 0;
-		}
-		for (i = 0; i < parts && in->format == FMT_CSV; i++) {
-			if (threads[i])
-				pthread_join(threads[i], NULL);
-			if (qj[i].error)
-				rc = qj[i].error;
-		}
-		for (i = 1; i < parts && rc == 0; i++) {
-			odd ^= (qj[i - 1].count & 1) != 0;
-			starts[i] = align_start(in, starts[i], odd);
+		csv_row_init(row);
+		for (i = 1; i < parts; i++) {
+			starts[i] = align_start(in, starts[i], row);
 			if (starts[i] < starts[i - 1])
 				starts[i] = starts[i - 1];
 		}
-		free(qj);
-		free(threads);
+		csv_row_free(row);
+		free(row);
 	}
 	if (rc == 0) {
 		grown = realloc(*units, (*nunits + parts) * sizeof(*grown));
@@ -1075,6 +1062,7 @@ plan_input(struct input *in, unsigned jobs, struct unit **units, size_t *nunits)
 		u->start = starts[i];
 		u->end = in->stream ? -1 : starts[i + 1];
 		u->index = *nunits + i;
+		u->last = i + 1 == parts;
 	}
 	if (rc == 0) {
 		in->first_unit = *nunits;
@@ -1242,6 +1230,45 @@ open_input(struct input *in, const char *name)
 	return 0;
 }
 
+/*
+ * Reads again, in one part, each CSV file whose split guessed a record
+ * start inside a quoted field, dropping what its parts found.
+ */
+static int
+redo_misaligned(struct run *run, struct input *inputs, size_t ninputs)
+{
+	size_t i, j;
+
+	for (i = 0; i < ninputs; i++) {
+		struct input *in = &inputs[i];
+		struct unit *first;
+		bool misaligned = false;
+
+		for (j = in->first_unit; j < in->first_unit + in->nunits; j++)
+			misaligned |= run->units[j].misaligned;
+		if (!misaligned)
+			continue;
+		for (j = in->first_unit; j < in->first_unit + in->nunits; j++) {
+			struct unit *u = &run->units[j];
+			unsigned long index = u->index;
+
+			free_unit(u);
+			memset(u, 0, sizeof(*u));
+			u->in = in;
+			u->index = index;
+			u->start = u->end = in->size;
+		}
+		first = &run->units[in->first_unit];
+		first->start = in->data_start;
+		first->end = in->size;
+		first->last = true;
+		first->error = unit_run(run, first);
+		if (first->error == -ENOMEM || first->error == -E2BIG)
+			return first->error;
+	}
+	return 0;
+}
+
 int
 hunt_run(const struct hunt_options *opt, char *const *files, size_t nfiles,
 	 struct hunt_result *res)
@@ -1301,6 +1328,8 @@ hunt_run(const struct hunt_options *opt, char *const *files, size_t nfiles,
 			pthread_join(threads[i], NULL);
 		free(threads);
 	}
+	if (rc == 0)
+		rc = redo_misaligned(&run, inputs, nfiles);
 	for (i = 0; rc == 0 && i < run.nunits; i++) {
 		int err = run.units[i].error;
 

@@ -1,5 +1,6 @@
 #include "hunt/prefilter.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #if defined(__x86_64__)
@@ -34,6 +35,39 @@ static const char *const python_suffixes[] = {
 	"pycacheprefix", "executable", "breakpoint", "_frozen_modules", "core",
 };
 
+static int
+hex_value(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = fold(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * The needles are ASCII and Kusto folds ASCII letters only, so a \uXXXX
+ * escape can only hide part of one when it encodes an ASCII letter, '.'
+ * or '_'. Escapes of other characters (\u00e9, \u0027) are common in
+ * exported JSON and keep no record.
+ */
+static bool
+escape_may_spell_needle(const unsigned char *hex)
+{
+	int d[4], i, c;
+
+	for (i = 0; i < 4; i++) {
+		d[i] = hex_value(hex[i]);
+		if (d[i] < 0)
+			return true; /* not a valid escape: let the parser report it */
+	}
+	if (d[0] != 0 || d[1] != 0)
+		return false;
+	c = d[2] * 16 + d[3];
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '_';
+}
+
 /*
  * Checks for a whole needle around buf[pos], where a three-byte fingerprint
  * matched. buf is readable from 0 to end; pos < end.
@@ -63,11 +97,11 @@ needle_at(const unsigned char *buf, size_t pos, size_t end, bool json)
 	case '.':
 		return pos >= 4 && starts_ci(p - 4, avail + 4, "site.py");
 	case '\\':
-		if (!json || avail < 2 || p[1] != 'u')
+		if (!json || avail < 6 || p[1] != 'u')
 			return false;
 		for (run = 1; run <= pos && buf[pos - run] == '\\'; run++)
 			;
-		return run % 2 == 1;
+		return run % 2 == 1 && escape_may_spell_needle(p + 2);
 	}
 	return false;
 }
@@ -158,6 +192,60 @@ scan_byte(struct prefilter_scan *scan, struct scan_state *st, const char *buf,
 }
 
 #if HAVE_X86
+/*
+ * Handles one block of up to 64 bytes at buf[base]: cand marks fingerprint
+ * positions, nl line ends and ends the line ends that close a record.
+ * Positions are visited in order, so a record's start, needle and end
+ * are seen as a scalar scan would see them.
+ */
+__attribute__((target("popcnt,bmi")))
+static inline int
+walk_block(struct prefilter_scan *scan, struct scan_state *st, const char *buf, size_t len,
+	   size_t base, uint64_t cand, uint64_t nl, uint64_t ends, prefilter_fn fn, void *opaque)
+{
+	const unsigned char *u = (const unsigned char *)buf;
+	int rc;
+
+	while (cand | ends) {
+		uint64_t next = cand | ends;
+		unsigned int bit = (unsigned int)__builtin_ctzll(next);
+		uint64_t below = bit == 0 ? 0 : (~UINT64_C(0) >> (64 - bit));
+
+		if (ends & (UINT64_C(1) << bit)) {
+			rc = end_record(scan, st, buf, base + bit,
+					st->lines + __builtin_popcountll(nl & below), fn, opaque);
+			if (rc < 0)
+				return rc;
+			ends &= ends - 1;
+			continue;
+		}
+		cand &= cand - 1;
+		if (!st->pending && needle_at(u, base + bit, len, scan->json))
+			st->pending = true;
+	}
+	st->lines += __builtin_popcountll(nl);
+	return 0;
+}
+
+/* Bit k set when byte k lies inside quotes, given the quote positions. */
+static inline uint64_t
+quoted_mask(uint64_t quotes, bool *quoted)
+{
+	uint64_t inside = quotes;
+
+	inside ^= inside << 1;
+	inside ^= inside << 2;
+	inside ^= inside << 4;
+	inside ^= inside << 8;
+	inside ^= inside << 16;
+	inside ^= inside << 32;
+	if (*quoted)
+		inside = ~inside;
+	if (__builtin_popcountll(quotes) & 1)
+		*quoted = !*quoted;
+	return inside;
+}
+
 __attribute__((target("avx2,popcnt,bmi")))
 static long
 scan_avx2(struct prefilter_scan *scan, struct scan_state *st, const char *buf, size_t len,
@@ -185,7 +273,7 @@ scan_avx2(struct prefilter_scan *scan, struct scan_state *st, const char *buf, s
 		__m256i hit = _mm256_and_si256(ap, _mm256_or_si256(
 			_mm256_and_si256(_mm256_cmpeq_epi8(fb, ct), _mm256_cmpeq_epi8(fc, ch)),
 			_mm256_and_si256(_mm256_cmpeq_epi8(fb, cy), _mm256_cmpeq_epi8(fc, ct))));
-		unsigned int nl, cand, quotes = 0, ends;
+		uint64_t nl, cand, ends;
 
 		hit = _mm256_or_si256(hit, _mm256_and_si256(_mm256_cmpeq_epi8(fa, cm),
 			_mm256_and_si256(_mm256_cmpeq_epi8(fb, ci), _mm256_cmpeq_epi8(fc, cz))));
@@ -194,49 +282,75 @@ scan_avx2(struct prefilter_scan *scan, struct scan_state *st, const char *buf, s
 		if (scan->json)
 			hit = _mm256_or_si256(hit, _mm256_and_si256(_mm256_cmpeq_epi8(a, cbs),
 								    _mm256_cmpeq_epi8(b, cu)));
-		nl = (unsigned int)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, cnl));
-		cand = (unsigned int)_mm256_movemask_epi8(hit);
+		nl = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, cnl));
+		cand = (uint32_t)_mm256_movemask_epi8(hit);
 		ends = nl;
 		if (scan->csv) {
-			unsigned int inside;
+			uint64_t quotes = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, cq));
+			bool quoted = st->quoted;
+			uint64_t inside = quoted_mask(quotes, &quoted);
 
-			quotes = (unsigned int)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, cq));
-			/* Prefix parity of the quotes: bit k is set when byte k is quoted. */
-			inside = quotes;
-			inside ^= inside << 1;
-			inside ^= inside << 2;
-			inside ^= inside << 4;
-			inside ^= inside << 8;
-			inside ^= inside << 16;
-			if (st->quoted)
-				inside = ~inside;
-			ends = nl & ~inside;
-			if (__builtin_popcount(quotes) & 1)
-				st->quoted = !st->quoted;
+			/* The 64-bit parity ran past bit 31; only the low half is ours. */
+			ends = nl & ~inside & 0xffffffffu;
+			st->quoted = quoted;
 		}
 		if (ends == 0 && (cand == 0 || st->pending)) {
-			st->lines += __builtin_popcount(nl);
+			st->lines += __builtin_popcountll(nl);
 			continue;
 		}
-		/* Walk the interesting positions in order: candidates and record ends. */
-		while (cand | ends) {
-			unsigned int next = cand | ends;
-			unsigned int bit = (unsigned int)__builtin_ctz(next);
-			unsigned int below = bit == 0 ? 0 : (0xffffffffu >> (32 - bit));
+		rc = walk_block(scan, st, buf, len, i, cand, nl, ends, fn, opaque);
+		if (rc < 0)
+			return rc;
+	}
+	return (long)i;
+}
 
-			if (ends & (1u << bit)) {
-				rc = end_record(scan, st, buf, i + bit,
-						st->lines + __builtin_popcount(nl & below), fn, opaque);
-				if (rc < 0)
-					return rc;
-				ends &= ends - 1;
-				continue;
-			}
-			cand &= cand - 1;
-			if (!st->pending && needle_at(u, i + bit, len, scan->json))
-				st->pending = true;
+__attribute__((target("avx512f,avx512bw,popcnt,bmi")))
+static long
+scan_avx512(struct prefilter_scan *scan, struct scan_state *st, const char *buf, size_t len,
+	    prefilter_fn fn, void *opaque)
+{
+	const __m512i lower = _mm512_set1_epi8(0x20);
+	const __m512i cp = _mm512_set1_epi8('p'), ct = _mm512_set1_epi8('t');
+	const __m512i ch = _mm512_set1_epi8('h'), cy = _mm512_set1_epi8('y');
+	const __m512i cm = _mm512_set1_epi8('m'), ci = _mm512_set1_epi8('i');
+	const __m512i cz = _mm512_set1_epi8('z'), cdot = _mm512_set1_epi8('.');
+	const __m512i cbs = _mm512_set1_epi8('\\'), cu = _mm512_set1_epi8('u');
+	const __m512i cnl = _mm512_set1_epi8('\n'), cq = _mm512_set1_epi8('"');
+	const unsigned char *u = (const unsigned char *)buf;
+	size_t i;
+	int rc;
+
+	for (i = 0; i + 64 <= len; i += 64) {
+		__m512i a = _mm512_loadu_si512((const void *)(u + i));
+		__m512i b = _mm512_loadu_si512((const void *)(u + i + 1));
+		__m512i c = _mm512_loadu_si512((const void *)(u + i + 2));
+		__m512i fa = _mm512_or_si512(a, lower);
+		__m512i fb = _mm512_or_si512(b, lower);
+		__m512i fc = _mm512_or_si512(c, lower);
+		__mmask64 p = _mm512_cmpeq_epi8_mask(fa, cp);
+		__mmask64 m = _mm512_cmpeq_epi8_mask(fa, cm);
+		__mmask64 dot = _mm512_cmpeq_epi8_mask(a, cdot);
+		__mmask64 hit, nl, ends;
+
+		/* Each compare is masked by the previous one, so only full trigrams survive. */
+		hit = _mm512_mask_cmpeq_epi8_mask(_mm512_mask_cmpeq_epi8_mask(p, fb, ct), fc, ch);
+		hit |= _mm512_mask_cmpeq_epi8_mask(_mm512_mask_cmpeq_epi8_mask(p, fb, cy), fc, ct);
+		hit |= _mm512_mask_cmpeq_epi8_mask(_mm512_mask_cmpeq_epi8_mask(m, fb, ci), fc, cz);
+		hit |= _mm512_mask_cmpeq_epi8_mask(_mm512_mask_cmpeq_epi8_mask(dot, fb, cp), fc, cy);
+		if (scan->json)
+			hit |= _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(a, cbs), b, cu);
+		nl = _mm512_cmpeq_epi8_mask(a, cnl);
+		ends = nl;
+		if (scan->csv)
+			ends = nl & ~quoted_mask(_mm512_cmpeq_epi8_mask(a, cq), &st->quoted);
+		if (ends == 0 && (hit == 0 || st->pending)) {
+			st->lines += __builtin_popcountll(nl);
+			continue;
 		}
-		st->lines += __builtin_popcount(nl);
+		rc = walk_block(scan, st, buf, len, i, hit, nl, ends, fn, opaque);
+		if (rc < 0)
+			return rc;
 	}
 	return (long)i;
 }
@@ -258,8 +372,10 @@ prefilter_scan_buffer(struct prefilter_scan *scan, const char *buf, size_t len,
 	int rc;
 
 #if HAVE_X86
-	if (__builtin_cpu_supports("avx2")) {
-		long done = scan_avx2(scan, &st, buf, len, fn, opaque);
+	if (__builtin_cpu_supports("avx512bw") || __builtin_cpu_supports("avx2")) {
+		long done = __builtin_cpu_supports("avx512bw")
+			? scan_avx512(scan, &st, buf, len, fn, opaque)
+			: scan_avx2(scan, &st, buf, len, fn, opaque);
 
 		if (done < 0)
 			return done;

@@ -7,8 +7,8 @@
  * (sitecustomize and usercustomize in every form), "site.py" and
  * "site.cpython" (site.py and its byte code), "python" followed by the
  * name of a start-up variable or by "core" (registry values and keys).
- * In JSON text a \uXXXX escape could spell any of these, so a record with
- * one survives too. The test can only keep too much, never too little,
+ * In JSON text a \uXXXX escape of an ASCII letter, '.' or '_' could spell
+ * part of any of these, so a record with one survives too. The test can only keep too much, never too little,
  * and needs no knowledge of the format beyond that.
  *
  * The scanner finds such records in a buffer of many records with AVX2
