@@ -87,7 +87,6 @@ struct unit {
 	size_t la_ncols;
 	bool la_columns;
 	long line_base;         /* for jdoc elements inside one JSON Lines record */
-	unsigned long record_base;
 	long current_line;
 	unsigned long current_record;
 };
