@@ -1,5 +1,5 @@
 /*
- * huntint: what the parts of the hunt driver share. input.c tells each
+ * huntint: what the parts of the hunt driver share. input.c detects each
  * file's format and splits it into parts, unit.c reads one part and
  * applies the rule, hunt.c runs the workers and merges their results.
  * Not for use outside src/hunt.
@@ -16,16 +16,13 @@
 #include "hunt/event.h"
 #include "hunt/hunt.h"
 
-/*
- * Read size per call. 1 MiB keeps the buffer in the second-level cache of
- * current x86 cores while making read() overhead negligible.
- */
+/* Bytes per read() call; at this size the cost of the call itself is negligible. */
 #define READ_CHUNK ((size_t)1024 * 1024)
-/* How much of a file is read to tell its format. */
+/* Bytes read from the start of a file to detect its format. */
 #define SNIFF_MAX ((size_t)64 * 1024)
 /* A file is split across workers only when each part gets this much. */
 #define SPLIT_MIN ((off_t)32 * 1024 * 1024)
-/* Longest diagnostic message kept, including quoted input. */
+/* Maximum length of a kept diagnostic message, including quoted input. */
 #define HUNT_MESSAGE_MAX 512
 
 enum format { FMT_NONE, FMT_CSV, FMT_JSONL, FMT_JSON };
