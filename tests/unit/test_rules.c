@@ -720,6 +720,24 @@ test_default_registry_keys(void **state)
 	}
 }
 
+/*
+ * A registry row without a key (a null RegistryKey in stream JSON) names
+ * no environment key, so nothing is reported. Under the sanitizer build
+ * this also checks that splitting the empty key does no pointer
+ * arithmetic on its NULL data.
+ */
+static void
+test_default_registry_no_key(void **state)
+{
+	struct event ev = registry_event("RegistryValueSet", NULL, "PYTHONPATH", "C:\\evil");
+	struct seed_row row;
+	struct finding f;
+
+	(void)state;
+	assert_false(seed(&ev, &row));
+	assert_int_equal(run_default(&ev, &f), 0);
+}
+
 /* Deleting a start-up variable is reported as a removed hook. */
 static void
 test_default_registry_deleted(void **state)
@@ -820,6 +838,7 @@ main(void)
 		cmocka_unit_test(test_default_lookalikes),
 		cmocka_unit_test(test_default_window),
 		cmocka_unit_test(test_default_registry_keys),
+		cmocka_unit_test(test_default_registry_no_key),
 		cmocka_unit_test(test_default_registry_deleted),
 		cmocka_unit_test(test_default_variable_values),
 		cmocka_unit_test(test_default_variable_by_shell),
