@@ -219,6 +219,22 @@ test_classify_site_sourceless(void **state)
 	assert_string_equal(hook.form, "byte code without source");
 }
 
+/*
+ * A version directory with more digits than an int holds must be
+ * classified without overflowing the minor version; the sanitizer build
+ * turns an overflow into a failure.
+ */
+static void
+test_classify_huge_minor_version(void **state)
+{
+	static const char path[] = "/usr/lib/python3.99999999999/site.py";
+	struct hook hook;
+
+	(void)state;
+	assert_true(hookpath_classify(path, sizeof(path) - 1, &hook));
+	assert_string_equal(hook.rule, SITE);
+}
+
 /* A directory named like a standard library outside lib/ is not one. */
 static void
 test_classify_stdlib_name_elsewhere(void **state)
@@ -302,6 +318,7 @@ main(void)
 		cmocka_unit_test(test_classify_debian_sitecustomize),
 		cmocka_unit_test(test_classify_site_sourceless),
 		cmocka_unit_test(test_classify_stdlib_name_elsewhere),
+		cmocka_unit_test(test_classify_huge_minor_version),
 		cmocka_unit_test(test_classify_installer_names),
 		cmocka_unit_test(test_classify_reads_only_length),
 		cmocka_unit_test(test_is_windows),
