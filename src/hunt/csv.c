@@ -216,9 +216,9 @@ strip_line_end(const char *rec, size_t len)
 
 /*
  * Walks the record as runs without quotes, split by split_plain(), and
- * quoted fields. A run ends just before the next quote, which must open a
- * field, so the byte before it must be a comma. Each quote outside quoted
- * fields is found by memchr() once.
+ * quoted fields. A run ends just before the next quote that follows a
+ * comma, which opens a quoted field. Each quote outside quoted fields is
+ * found by memchr() once.
  */
 int
 csv_split(struct csv_row *row, const char *rec, size_t len)
@@ -252,15 +252,20 @@ csv_split(struct csv_row *row, const char *rec, size_t len)
 			continue;
 		}
 
+		/*
+		 * A quote opens a field only right after a comma; elsewhere in an
+		 * unquoted field it is a literal character, as Python's csv
+		 * module and spreadsheet programs read it.
+		 */
 		quote = find_byte(p, end, '"');
+		while (quote != end && quote[-1] != ',')
+			quote = find_byte(quote + 1, end, '"');
 		if (quote == end) {
 			rc = split_plain(row, p, end);
 			if (rc < 0)
 				return rc;
 			break;
 		}
-		if (quote[-1] != ',')
-			return fail(row, -EINVAL, "quote inside unquoted field");
 		rc = split_plain(row, p, quote - 1);
 		if (rc < 0)
 			return rc;

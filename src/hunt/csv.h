@@ -41,15 +41,16 @@ void csv_row_free(struct csv_row *row);
  * Splits rec[0..len) into fields. A trailing "\n" or "\r\n" is ignored.
  * Fields are separated by commas; a field that starts with '"' is quoted,
  * ends at the next single '"', and "" inside it stands for one quote; it may
- * contain commas, CR and LF. A lone trailing "\r" is dropped as well, and
- * any other byte, NUL and invalid UTF-8 included, is kept as it is.
+ * contain commas, CR and LF. A quote inside an unquoted field is a literal
+ * character. A lone trailing "\r" is dropped as well, and any other byte,
+ * NUL and invalid UTF-8 included, is kept as it is.
  * Returns 0, -EINVAL for a malformed record (a quote left open, text after
- * a closing quote, a quote inside an unquoted field), -E2BIG past
+ * a closing quote), -E2BIG past
  * CSV_FIELDS_MAX fields or past 16 MiB of undoubled text, or -ENOMEM.
  * On failure row->error is set and row->nfields is 0. An empty record has
  * one empty field. A UTF-8 byte order mark is an ordinary byte here, so the
  * caller strips one from the start of a file before splitting, because a
- * BOM followed by a quoted cell is a quote inside an unquoted field.
+ * BOM followed by a quoted cell would make that quote literal.
  */
 __attribute__((warn_unused_result))
 int csv_split(struct csv_row *row, const char *rec, size_t len);

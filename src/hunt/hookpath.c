@@ -9,9 +9,9 @@ struct view {
 	size_t len;
 };
 
-/* The last components of a path: name, its directory and the one above. */
+/* The last components of a path: name, its directory and two above. */
 struct tail {
-	struct view name, parent, grandparent;
+	struct view name, parent, grandparent, great;
 	bool windows;
 };
 
@@ -55,7 +55,10 @@ split_tail(const char *path, size_t len, struct tail *t)
 	at = take_component(path, at - 1, t->windows, &t->parent);
 	if (at == 0)
 		return;
-	take_component(path, at - 1, t->windows, &t->grandparent);
+	at = take_component(path, at - 1, t->windows, &t->grandparent);
+	if (at == 0)
+		return;
+	take_component(path, at - 1, t->windows, &t->great);
 }
 
 static bool
@@ -120,13 +123,29 @@ is_posix_stdlib_name(struct view d, int *minor)
 	return true;
 }
 
+/*
+ * The standard library directory: lib/pythonX.Y (or lib64/pythonX.Y) on
+ * POSIX, Lib on Windows. above is the directory that contains d.
+ */
 static bool
-is_stdlib_dir(struct view d, bool windows, int *minor)
+is_stdlib_dir(struct view d, struct view above, bool windows, int *minor)
 {
 	*minor = -1;
 	if (windows)
 		return eq_dir(d, "Lib", true);
-	return is_posix_stdlib_name(d, minor);
+	return (eq_exact(above, "lib") || eq_exact(above, "lib64")) &&
+	       is_posix_stdlib_name(d, minor);
+}
+
+/* Directories every start-up puts on sys.path besides site directories. */
+static bool
+is_always_on_path(struct view d, struct view above, bool windows, int *minor)
+{
+	if (is_site_dir(d, windows) || is_stdlib_dir(d, above, windows, minor))
+		return true;
+	if (windows)
+		return eq_dir(d, "DLLs", true);
+	return eq_exact(d, "lib-dynload");
 }
 
 /*
@@ -255,7 +274,7 @@ static struct view
 module_dir(const struct tail *t, const char *form, struct view *above)
 {
 	if (strcmp(form, "byte code in __pycache__") == 0 || strcmp(form, "package") == 0) {
-		*above = (struct view){ NULL, 0 };
+		*above = t->great;
 		return t->grandparent;
 	}
 	if (strcmp(form, "package byte code") == 0) {
@@ -287,15 +306,15 @@ classify_customize(const struct tail *t, struct hook *h)
 			return true;
 		}
 		dir = module_dir(t, form, &above);
-		if (dir.data && (is_site_dir(dir, t->windows) || is_stdlib_dir(dir, t->windows, &minor))) {
-			set_hook(h, HOOK_CUSTOMIZE, SEV_HIGH, "customize-write", modules[i], form,
-				 "in a directory that is on sys.path of every start-up");
-			return true;
-		}
 		if (dir.data && !t->windows && is_posix_stdlib_name(dir, &minor) &&
 		    eq_exact(above, "etc")) {
 			set_hook(h, HOOK_CUSTOMIZE, SEV_HIGH, "customize-write", modules[i], form,
 				 "Debian links this file into the standard library directory");
+			return true;
+		}
+		if (dir.data && is_always_on_path(dir, above, t->windows, &minor)) {
+			set_hook(h, HOOK_CUSTOMIZE, SEV_HIGH, "customize-write", modules[i], form,
+				 "in a directory that is on sys.path of every start-up");
 			return true;
 		}
 		set_hook(h, HOOK_CUSTOMIZE, SEV_MEDIUM, "customize-write", modules[i], form,
@@ -310,13 +329,19 @@ static bool
 classify_site(const struct tail *t, struct hook *h)
 {
 	bool pycache = eq_dir(t->parent, "__pycache__", t->windows);
-	struct view dir;
+	const char *form = "source";
+	struct view dir, above;
 	int minor = -1;
 
 	if (eq_exact(t->name, "site.py") || eq_exact(t->name, "site.pyc")) {
 		dir = t->parent;
+		above = t->grandparent;
+		if (eq_exact(t->name, "site.pyc"))
+			form = "byte code without source";
 	} else if (pycache && starts_with(t->name, "site.") && ends_with(t->name, ".pyc")) {
 		dir = t->grandparent;
+		above = t->great;
+		form = "byte code in __pycache__";
 	} else if (kql_equals_ci(t->name.data, t->name.len, "site.py", 7)) {
 		set_hook(h, HOOK_LOOKALIKE, SEV_INFO, "site-module-write", "site-module", "source",
 			 "import matches module names case-sensitively, so this is not the site module");
@@ -324,22 +349,19 @@ classify_site(const struct tail *t, struct hook *h)
 	} else {
 		return false;
 	}
-	if (!is_stdlib_dir(dir, t->windows, &minor)) {
-		set_hook(h, HOOK_LOOKALIKE, SEV_INFO, "site-module-write", "site-module",
-			 pycache ? "byte code in __pycache__" : "source",
+	if (!is_stdlib_dir(dir, above, t->windows, &minor)) {
+		set_hook(h, HOOK_LOOKALIKE, SEV_INFO, "site-module-write", "site-module", form,
 			 "outside a standard library directory, so it runs only if it shadows the "
 			 "standard site module through PYTHONPATH (CPython 3.10 and older)");
 		return true;
 	}
 	if (minor >= 11) {
-		set_hook(h, HOOK_SITE, SEV_MEDIUM, "site-module-write", "site-module",
-			 pycache ? "byte code in __pycache__" : "source",
+		set_hook(h, HOOK_SITE, SEV_MEDIUM, "site-module-write", "site-module", form,
 			 "the standard site module; CPython 3.11 and later run a frozen copy "
 			 "unless frozen modules are turned off");
 		return true;
 	}
-	set_hook(h, HOOK_SITE, SEV_HIGH, "site-module-write", "site-module",
-		 pycache ? "byte code in __pycache__" : "source",
+	set_hook(h, HOOK_SITE, SEV_HIGH, "site-module-write", "site-module", form,
 		 "the standard site module, which runs at every start-up");
 	return true;
 }

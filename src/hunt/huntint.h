@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "core/strbuf.h"
 #include "hunt/csv.h"
 #include "hunt/event.h"
 #include "hunt/hunt.h"
@@ -79,6 +80,7 @@ struct unit {
 	int error;
 	/* working state */
 	struct csv_row *row;
+	struct strbuf scratch;  /* decoded JSON strings of the current row */
 	struct event ev;
 	int la_colmap[CSV_FIELDS_MAX];
 	size_t la_ncols;

@@ -17,8 +17,8 @@
 #define STRINGIFY_VALUE(x) #x
 #define STRINGIFY(x) STRINGIFY_VALUE(x)
 
-/* Longest column name the spelling masks tell apart: one mask bit per byte. */
-#define COLUMN_NAME_MAX 64
+/* Maximum column name length: a spelling mask has a bit per byte, and two SSE2 registers hold it. */
+#define COLUMN_NAME_MAX 32
 
 /* Exponent magnitude past which a real is 0 or out of range whatever its digits. */
 #define EXPONENT_SATURATE 1000000000000000LL
@@ -46,12 +46,16 @@ static const char msg_too_deep[] = "nesting deeper than " STRINGIFY(JDOC_DEPTH_M
 /* Columns by name length, each list ended by -1, with lowercase names. */
 static struct {
 	signed char by_length[COLUMN_NAME_MAX + 1][COL_COUNT + 1];
-	char lower[COL_COUNT][COLUMN_NAME_MAX];
+	_Alignas(16) char lower[COL_COUNT][COLUMN_NAME_MAX]; /* zero-padded */
 } columns;
 
 static pthread_once_t columns_once = PTHREAD_ONCE_INIT;
 
-static unsigned char fold_ascii(unsigned char c);
+static unsigned char
+fold_ascii(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
 
 static void
 build_columns(void)
@@ -65,7 +69,7 @@ build_columns(void)
 	for (col = 0; col < COL_COUNT; col++) {
 		const char *name = event_column_name((enum event_column)col);
 
-		/* NOTE: a name longer than COLUMN_NAME_MAX would never match; test_jrow checks none is. */
+		/* A longer name could never match, and test_column_names_found fails for one. */
 		n = strlen(name);
 		if (n == 0 || n > COLUMN_NAME_MAX)
 			continue;
@@ -76,29 +80,21 @@ build_columns(void)
 	}
 }
 
-static unsigned char
-fold_ascii(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
-}
-
 /*
  * Finds the column a decoded key names, ignoring ASCII case as
  * event_column_lookup() does, and sets *spelling to the key's upper-case
  * letter positions, which tell apart keys that name the same column.
- * Keys are compared from the end because many names share the prefix
+ * The key is compared from the end because many names share the prefix
  * "InitiatingProcess".
  */
 static int
-lookup_column(const unsigned char *key, size_t len, uint64_t *spelling)
+lookup_column_bytes(const unsigned char *key, size_t len, uint32_t *spelling)
 {
 	const signed char *candidate;
 
-	if (len == 0 || len > COLUMN_NAME_MAX)
-		return -1;
 	for (candidate = columns.by_length[len]; *candidate >= 0; candidate++) {
 		const char *name = columns.lower[*candidate];
-		uint64_t mask = 0;
+		uint32_t mask = 0;
 		size_t i = len;
 
 		while (i > 0 && fold_ascii(key[i - 1]) == (unsigned char)name[i - 1])
@@ -107,12 +103,52 @@ lookup_column(const unsigned char *key, size_t len, uint64_t *spelling)
 			continue;
 		for (i = 0; i < len; i++) {
 			if (key[i] >= 'A' && key[i] <= 'Z')
-				mask |= UINT64_C(1) << i;
+				mask |= UINT32_C(1) << i;
 		}
 		*spelling = mask;
 		return *candidate;
 	}
 	return -1;
+}
+
+/*
+ * lookup_column_bytes() for a key followed by at least COLUMN_NAME_MAX
+ * readable bytes: folds and compares the whole key in two SSE2 registers.
+ */
+static int
+lookup_column(const unsigned char *key, size_t len, size_t readable, uint32_t *spelling)
+{
+	if (len == 0 || len > COLUMN_NAME_MAX || columns.by_length[len][0] < 0)
+		return -1;
+#ifdef __SSE2__
+	if (readable >= COLUMN_NAME_MAX) {
+		const __m128i before_a = _mm_set1_epi8('A' - 1), after_z = _mm_set1_epi8('Z' + 1);
+		const __m128i case_bit = _mm_set1_epi8(0x20);
+		__m128i k0 = _mm_loadu_si128((const __m128i *)(const void *)key);
+		__m128i k1 = _mm_loadu_si128((const __m128i *)(const void *)(key + 16));
+		/* Signed compares: bytes of 0x80 and up are negative, so never upper case. */
+		__m128i upper0 = _mm_and_si128(_mm_cmpgt_epi8(k0, before_a), _mm_cmplt_epi8(k0, after_z));
+		__m128i upper1 = _mm_and_si128(_mm_cmpgt_epi8(k1, before_a), _mm_cmplt_epi8(k1, after_z));
+		__m128i lower0 = _mm_or_si128(k0, _mm_and_si128(upper0, case_bit));
+		__m128i lower1 = _mm_or_si128(k1, _mm_and_si128(upper1, case_bit));
+		uint32_t used = len == COLUMN_NAME_MAX ? UINT32_MAX : (UINT32_C(1) << len) - 1;
+		const signed char *candidate;
+
+		for (candidate = columns.by_length[len]; *candidate >= 0; candidate++) {
+			const __m128i *name = (const __m128i *)(const void *)columns.lower[*candidate];
+			uint32_t equal = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(lower0, name[0])) |
+					 (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(lower1, name[1])) << 16;
+
+			if ((equal & used) == used) {
+				*spelling = ((uint32_t)_mm_movemask_epi8(upper0) |
+					     (uint32_t)_mm_movemask_epi8(upper1) << 16) & used;
+				return *candidate;
+			}
+		}
+		return -1;
+	}
+#endif
+	return lookup_column_bytes(key, len, spelling);
 }
 
 /* ---- collected columns ---- */
@@ -133,16 +169,16 @@ struct value {
 /* One distinct key naming a column, with the last value given to it. */
 struct spelling {
 	int col;
-	uint64_t mask;          /* upper-case letter positions of the key */
+	uint32_t mask;          /* upper-case letter positions of the key */
 	struct value value;
 };
 
 /*
  * The members of one object that name columns. jansson keeps one entry
- * per distinct key, in the order of its first occurrence, holding the
- * key's last value; event_from_json() then applies the entries in that
- * order. first[] holds each column's earliest key, more[] any other
- * spellings of column names in order of first occurrence.
+ * per distinct key, in the order of its first occurrence, with the key's
+ * last value. event_from_json() then applies the entries in that order.
+ * first[] contains each column's earliest key, and more[] other spellings of
+ * column names in the order of their first occurrence.
  */
 struct colset {
 	uint32_t present;       /* columns with a first[] entry */
@@ -182,7 +218,7 @@ colset_free(struct colset *cs)
 
 /* Records a value for a key spelled other than the column's first key. */
 static int
-colset_add_spelling(struct colset *cs, int col, uint64_t mask, const struct value *v)
+colset_add_spelling(struct colset *cs, int col, uint32_t mask, const struct value *v)
 {
 	size_t i;
 
@@ -216,7 +252,7 @@ colset_add_spelling(struct colset *cs, int col, uint64_t mask, const struct valu
 }
 
 static int
-colset_add(struct colset *cs, int col, uint64_t mask, const struct value *v)
+colset_add(struct colset *cs, int col, uint32_t mask, const struct value *v)
 {
 	uint32_t bit = UINT32_C(1) << col;
 
@@ -334,9 +370,9 @@ skip_space(struct parser *ps)
 }
 
 /*
- * Steps over one NUL byte right after a number or literal. jansson 2.14
- * drops it: its lexer gives back the byte that ends the token, and
- * stream_get() in src/load.c takes a NUL left in its one-character
+ * Steps over one NUL byte right after a number or literal, which jansson
+ * 2.14 drops. Its lexer gives back the byte that ends such a token, and
+ * stream_get() in src/load.c then takes the NUL left in its character
  * buffer for an empty buffer and reads on. "[1\0]" is therefore [1].
  */
 static void
@@ -354,9 +390,9 @@ is_plain(unsigned char c)
 }
 
 /*
- * Returns the length of the valid UTF-8 sequence at p that starts with a
- * byte of 0x80 or more, or 0 when it is not valid (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF), as jansson's utf8_check_full.
+ * Returns the length of the UTF-8 sequence at p, whose first byte is 0x80
+ * or more, or 0 when it is invalid: overlong, a surrogate, above U+10FFFF
+ * or cut short, as utf8_check_full() in jansson's src/utf.c rejects.
  */
 static size_t
 utf8_sequence(const unsigned char *p, const unsigned char *end)
@@ -438,8 +474,8 @@ struct string_info {
 
 /*
  * Reads the \uXXXX escape at p (the backslash), with its low surrogate
- * when it is a high one (RFC 8259 section 7), and writes its UTF-8 to *o
- * when o is not NULL. Returns the bytes read or -EINVAL.
+ * when it is a high one, and writes its UTF-8 to *o when o is not NULL.
+ * Returns the bytes read or -EINVAL.
  */
 static int
 read_unicode_escape(struct parser *ps, const unsigned char *p, char **o, struct string_info *info)
@@ -601,29 +637,23 @@ skip_string(struct parser *ps)
 	return scan_string(ps, false, &info);
 }
 
-/* Decodes the string at ps->p into scratch and sets *s to it. */
+/* Decodes the string at ps->p to the free end of scratch, moving ps->out past it. */
 static int
-copy_string(struct parser *ps, struct value *s)
+copy_string(struct parser *ps)
 {
 	struct string_info info;
-	char *start = ps->out;
-	int rc = scan_string(ps, true, &info);
 
-	if (rc < 0)
-		return rc;
-	s->kind = VALUE_STRING;
-	s->data = start;
-	s->len = (size_t)(ps->out - start);
-	return 0;
+	return scan_string(ps, true, &info);
 }
 
 /*
  * Reads an object key at ps->p. *key is a view of the input when the key
  * has no escape, or else its decoded text at the free end of scratch,
- * which the next write to scratch overwrites.
+ * which the next write to scratch overwrites. *readable is the number of
+ * bytes that may be read from *key, or 0 for decoded text.
  */
 static int
-read_key(struct parser *ps, const unsigned char **key, size_t *len)
+read_key(struct parser *ps, const unsigned char **key, size_t *len, size_t *readable)
 {
 	const unsigned char *quote = ps->p;
 	const unsigned char *after;
@@ -636,6 +666,7 @@ read_key(struct parser *ps, const unsigned char **key, size_t *len)
 	if (!info.escaped) {
 		*key = quote + 1;
 		*len = (size_t)(ps->p - quote - 2);
+		*readable = (size_t)(ps->end - *key);
 		return 0;
 	}
 	/* jansson rejects a NUL in a key even with JSON_ALLOW_NUL. */
@@ -648,6 +679,7 @@ read_key(struct parser *ps, const unsigned char **key, size_t *len)
 		return rc;
 	*key = (const unsigned char *)start;
 	*len = (size_t)(ps->out - start);
+	*readable = 0;
 	ps->out = start;
 	ps->p = after;
 	return 0;
@@ -741,10 +773,10 @@ real_overflows(const struct real_parts *r)
 }
 
 /*
- * Reads the number at ps->p with jansson's grammar (RFC 8259 section 6):
- * without '.', 'e' or 'E' it is an integer that must fit long long,
- * otherwise a real that must not overflow a double. *is_integer and
- * *integer describe it.
+ * Reads the number at ps->p with the grammar of jansson's
+ * lex_scan_number(). Without '.', 'e' or 'E' it is an integer that must
+ * fit long long, otherwise a real that must not overflow a double.
+ * *is_integer and *integer describe it.
  */
 static int
 scan_number(struct parser *ps, bool *is_integer, long long *integer)
@@ -919,14 +951,19 @@ close:
 
 /* Reads the value of a key that names a column, keeping what event_set_json() would. */
 static int
-read_column(struct parser *ps, struct colset *cs, int col, uint64_t mask)
+read_column(struct parser *ps, struct colset *cs, int col, uint32_t mask)
 {
 	struct value v = { .kind = VALUE_OTHER };
 	unsigned char c = *ps->p;
 	int rc;
 
 	if (c == '"') {
-		rc = copy_string(ps, &v);
+		const char *start = ps->out;
+
+		rc = copy_string(ps);
+		v.kind = VALUE_STRING;
+		v.data = start;
+		v.len = (size_t)(ps->out - start);
 	} else if (c == '-' || is_digit(c)) {
 		bool is_integer;
 		long long integer;
@@ -985,16 +1022,16 @@ read_top_member(struct reading *rd, const unsigned char *key, size_t len)
 		return read_members(rd, &rd->props, false);
 	}
 	if (len == 8 && memcmp(key, "category", 8) == 0) {
-		struct value s;
+		const char *start = ps->out;
 
 		rd->category_string = *ps->p == '"';
 		if (!rd->category_string)
 			return skip_value(ps);
-		rc = copy_string(ps, &s);
+		rc = copy_string(ps);
 		if (rc < 0)
 			return rc;
-		rd->category = s.data;
-		rd->category_len = s.len;
+		rd->category = start;
+		rd->category_len = (size_t)(ps->out - start);
 		return 0;
 	}
 	if (rd->split && *ps->p == '[' && is_wrapper_key(key, len))
@@ -1025,13 +1062,13 @@ read_members(struct reading *rd, struct colset *cs, bool top)
 	}
 	for (;;) {
 		const unsigned char *key;
-		size_t key_len;
-		uint64_t mask;
+		size_t key_len, readable;
+		uint32_t mask;
 		int col;
 
 		if (ps->p == ps->end || *ps->p != '"')
 			return fail(ps, ps->p, ps->p == ps->end ? msg_end : "expected a key string");
-		rc = read_key(ps, &key, &key_len);
+		rc = read_key(ps, &key, &key_len, &readable);
 		if (rc < 0)
 			return rc;
 		skip_space(ps);
@@ -1042,7 +1079,7 @@ read_members(struct reading *rd, struct colset *cs, bool top)
 		if (ps->p == ps->end)
 			return fail(ps, ps->p, msg_end);
 
-		col = lookup_column(key, key_len, &mask);
+		col = lookup_column(key, key_len, readable, &mask);
 		if (col >= 0)
 			rc = read_column(ps, cs, col, mask);
 		else if (top)

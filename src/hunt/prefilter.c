@@ -97,11 +97,12 @@ needle_at(const unsigned char *buf, size_t pos, size_t end, bool json)
 	case '.':
 		return pos >= 4 && starts_ci(p - 4, avail + 4, "site.py");
 	case '\\':
-		if (!json || avail < 6 || p[1] != 'u')
+		if (!json || avail < 2 || p[1] != 'u')
 			return false;
 		for (run = 1; run <= pos && buf[pos - run] == '\\'; run++)
 			;
-		return run % 2 == 1 && escape_may_spell_needle(p + 2);
+		/* A cut or invalid escape is kept, so the parser reports it. */
+		return run % 2 == 1 && (avail < 6 || escape_may_spell_needle(p + 2));
 	}
 	return false;
 }

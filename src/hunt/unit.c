@@ -14,6 +14,7 @@
 #include "core/strbuf.h"
 #include "hunt/huntint.h"
 #include "hunt/jdoc.h"
+#include "hunt/jrow.h"
 #include "hunt/prefilter.h"
 
 const char *const hunt_format_names[] = {
@@ -202,14 +203,15 @@ fail:
 	return rc;
 }
 
-/* Applies the rule to the event in u->ev. */
+static int evaluate_at(struct run *run, struct unit *u, kql_ticks time, bool has_time);
+
+/* Reads the event time of u->ev and applies the rule. */
 static int
 evaluate(struct run *run, struct unit *u)
 {
 	const struct hunt_options *opt = run->opt;
 	struct event *ev = &u->ev;
 	kql_ticks time = 0;
-	bool has_time;
 	int rc;
 
 	if (ev->table != TABLE_FILE && ev->table != TABLE_REGISTRY)
@@ -221,10 +223,24 @@ evaluate(struct run *run, struct unit *u)
 		char shown[80];
 
 		quote_value(s.data, s.len, shown, sizeof(shown));
+		/* Without a time window the row can still be judged, as Kusto would with a null time. */
+		if (!opt->window.enabled)
+			return unit_diag(u, u->current_line, "invalid event time '%s'; read as no time",
+					 shown) < 0 ? -ENOMEM : evaluate_at(run, u, 0, false);
 		u->skipped++;
 		return unit_diag(u, u->current_line, "invalid event time '%s'; row skipped", shown);
 	}
-	has_time = rc == 1;
+	return evaluate_at(run, u, time, rc == 1);
+}
+
+/* Applies the rule to the event in u->ev, whose time is known when has_time. */
+static int
+evaluate_at(struct run *run, struct unit *u, kql_ticks time, bool has_time)
+{
+	const struct hunt_options *opt = run->opt;
+	struct event *ev = &u->ev;
+	int rc;
+
 	if (opt->rule == HUNT_RULE_SEED) {
 		struct seed_row row;
 
@@ -294,6 +310,30 @@ load_columns(struct unit *u, const char *data, size_t len, long line)
 	return 0;
 }
 
+/*
+ * Reads one JSON row object with jrow and applies the rule. With
+ * wrappers_allowed, a wrapper returns JROW_WRAPPER for the caller to split.
+ */
+static int
+json_row(struct run *run, struct unit *u, const char *data, size_t len, long line,
+	 bool wrappers_allowed)
+{
+	const char *error = NULL;
+	size_t offset = 0;
+	int rc;
+
+	rc = wrappers_allowed ? jrow_read(data, len, &u->ev, &u->scratch, &error, &offset)
+			      : jrow_read_row(data, len, &u->ev, &u->scratch, &error, &offset);
+	if (rc == -ENOMEM || rc == JROW_WRAPPER)
+		return rc;
+	if (rc < 0) {
+		u->skipped++;
+		return unit_diag(u, line, "invalid JSON at byte %zu: %s; row skipped", offset + 1,
+				 error ? error : "unreadable");
+	}
+	return evaluate(run, u);
+}
+
 static int
 on_jdoc_element(enum jdoc_kind kind, const char *data, size_t len, long line, void *opaque)
 {
@@ -318,18 +358,14 @@ on_jdoc_element(enum jdoc_kind kind, const char *data, size_t len, long line, vo
 		return 0;
 	u->parsed++;
 	u->current_line = at;
+	if (kind == JDOC_ROW)
+		return json_row(run, u, data, len, at, false);
 	value = json_loadb(data, len, JSON_ALLOW_NUL, &jerr);
 	if (!value) {
 		u->skipped++;
 		return unit_diag(u, at, "invalid JSON: %s", jerr.text);
 	}
-	if (kind == JDOC_ROW) {
-		if (event_from_json(&u->ev, value) < 0) {
-			u->skipped++;
-			rc = unit_diag(u, at, "a row must be a JSON object");
-			goto out;
-		}
-	} else {
+	{
 		size_t i;
 
 		if (!u->la_columns) {
@@ -359,8 +395,12 @@ out:
 
 /* ---- records from the prefilter ---- */
 
+static int recover_lines(struct run *run, struct unit *u, const char *data, size_t len,
+			 long line);
+
 static int
-csv_record(struct run *run, struct unit *u, const char *rec, size_t len, long line)
+csv_record(struct run *run, struct unit *u, const char *rec, size_t len, long line,
+	   bool may_recover)
 {
 	struct csv_row *row = u->row;
 	size_t i;
@@ -368,6 +408,12 @@ csv_record(struct run *run, struct unit *u, const char *rec, size_t len, long li
 
 	if (rc == -ENOMEM)
 		return rc;
+	/*
+	 * A record that spans lines but does not split into the header's
+	 * fields is most likely several rows joined by a stray quote.
+	 */
+	if ((rc < 0 || row->nfields != u->in->ncols) && may_recover && memchr(rec, '\n', len))
+		return recover_lines(run, u, rec, len, line);
 	if (rc < 0) {
 		u->skipped++;
 		return unit_diag(u, line, "malformed CSV record: %s; row skipped",
@@ -406,9 +452,12 @@ on_record(const char *rec, size_t len, long line, unsigned long record, void *op
 	u->current_line = line;
 	u->current_record = record;
 	if (u->in->format == FMT_CSV)
-		return csv_record(ctx->run, u, rec, len, line);
+		return csv_record(ctx->run, u, rec, len, line, true);
+	rc = json_row(ctx->run, u, rec, len, line, true);
+	if (rc != JROW_WRAPPER)
+		return rc;
 
-	/* A JSON Lines record may itself be a wrapper of many rows. */
+	/* The record is a wrapper of many rows, such as an Event Hub message. */
 	{
 		struct jdoc doc;
 		unsigned long before = u->records;
@@ -427,6 +476,52 @@ on_record(const char *rec, size_t len, long line, unsigned long record, void *op
 			rc = u->error;
 		return rc;
 	}
+}
+
+struct recover_ctx {
+	struct run *run;
+	struct unit *u;
+};
+
+static int
+on_recovered_line(const char *rec, size_t len, long line, unsigned long record, void *opaque)
+{
+	struct recover_ctx *ctx = opaque;
+
+	ctx->u->parsed++;
+	ctx->u->current_line = line;
+	return csv_record(ctx->run, ctx->u, rec, len, line, false);
+}
+
+/*
+ * Reads data[0..len), starting at line, one line per record, ignoring
+ * quotes: the way back from a quote that left the record structure broken.
+ * Each line that passes the prefilter is split on its own.
+ */
+static int
+recover_lines(struct run *run, struct unit *u, const char *data, size_t len, long line)
+{
+	struct prefilter_scan scan = { .csv = false, .json = false, .lines = line - 1 };
+	struct recover_ctx ctx = { run, u };
+	char *copy = malloc(len + 1 + PREFILTER_PAD);
+	unsigned long current = u->current_record;
+	size_t lines;
+	long done;
+	int rc;
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, data, len);
+	copy[len] = '\n';
+	memset(copy + len + 1, 0, PREFILTER_PAD);
+	lines = count_newlines(copy, len + 1);
+	rc = unit_diag(u, line, "%zu line%s from here %s not form CSV records (a stray quote?); "
+		       "read as one row per line", lines, lines == 1 ? "" : "s",
+		       lines == 1 ? "does" : "do");
+	done = rc < 0 ? rc : prefilter_scan_buffer(&scan, copy, len + 1, on_recovered_line, &ctx);
+	free(copy);
+	u->current_record = current;
+	return done < 0 ? (int)done : 0;
 }
 
 /* ---- reading one unit ---- */
@@ -509,25 +604,29 @@ count_newlines(const char *buf, size_t len)
 }
 
 /*
- * A record that does not end within HUNT_RECORD_MAX bytes (in CSV often a
- * stray quote) is reported and dropped up to the last line end seen, where
- * reading starts over outside quotes.
+ * A record that does not end within HUNT_RECORD_MAX bytes is, in CSV,
+ * almost always a stray quote: its lines are read one row per line up to
+ * the last line end seen, where reading starts over outside quotes. In
+ * JSON Lines it is one oversized line, which is reported and skipped.
  */
 static int
-drop_oversized(struct reader *r, struct prefilter_scan *scan)
+drop_oversized(struct run *run, struct reader *r, struct prefilter_scan *scan)
 {
 	struct unit *u = r->u;
 	const char *last = memrchr(r->buf, '\n', r->have);
 	size_t cut = last ? (size_t)(last - r->buf) + 1 : r->have;
+	long lines = (long)count_newlines(r->buf, cut);
 	int rc;
 
-	u->skipped++;
-	rc = unit_diag(u, scan->lines + 1, "record longer than %zu MiB%s; skipped to line %ld",
-		       HUNT_RECORD_MAX >> 20,
-		       u->in->format == FMT_CSV ? " (a quote left open?)" : "",
-		       scan->lines + 1 + (long)count_newlines(r->buf, cut));
-	scan->lines += (long)count_newlines(r->buf, cut);
-	scan->records++;
+	if (u->in->format == FMT_CSV && last) {
+		rc = recover_lines(run, u, r->buf, cut - 1, scan->lines + 1);
+	} else {
+		u->skipped++;
+		rc = unit_diag(u, scan->lines + 1, "record longer than %zu MiB; skipped",
+			       HUNT_RECORD_MAX >> 20);
+	}
+	scan->lines += lines;
+	scan->records += lines > 0 ? (unsigned long)lines : 1;
 	memmove(r->buf, r->buf + cut, r->have - cut);
 	r->have -= cut;
 	return rc;
@@ -563,7 +662,7 @@ scan_unit(struct run *run, struct unit *u, struct reader *r)
 			break;
 		if (r->have == r->cap) {
 			if (r->cap >= HUNT_RECORD_MAX) {
-				rc = drop_oversized(r, &scan);
+				rc = drop_oversized(run, r, &scan);
 				if (rc < 0)
 					return rc;
 			} else if (reader_grow(r, r->cap * 2) < 0) {
@@ -580,13 +679,14 @@ scan_unit(struct run *run, struct unit *u, struct reader *r)
 		return 0;
 	}
 	if (r->have > 0) {
-		/* Only a CSV record inside an open quote can be left over. */
-		u->skipped++;
-		rc = unit_diag(u, scan.lines + 1, "the file ends inside a quoted field; last record skipped");
+		/* Only CSV opened by a quote that never closes can be left over. */
+		long lines = (long)count_newlines(r->buf, r->have);
+
+		rc = recover_lines(run, u, r->buf, r->have - 1, scan.lines + 1);
 		if (rc < 0)
 			return rc;
-		scan.lines += (long)count_newlines(r->buf, r->have);
-		scan.records++;
+		scan.lines += lines;
+		scan.records += (unsigned long)lines;
 	}
 	u->lines = scan.lines;
 	u->records = scan.records;
@@ -645,10 +745,13 @@ unit_run(struct run *run, struct unit *u)
 		return -ENOMEM;
 	}
 	csv_row_init(u->row);
+	/* A JSON row decodes to at most its own length, plus a terminating NUL. */
+	strbuf_init(&u->scratch, HUNT_RECORD_MAX + 1);
 	if (u->in->format == FMT_JSON)
 		rc = document_unit(run, u, &r);
 	else
 		rc = scan_unit(run, u, &r);
+	strbuf_free(&u->scratch);
 	csv_row_free(u->row);
 	free(u->row);
 	u->row = NULL;

@@ -58,6 +58,12 @@ static const struct split_case split_cases[] = {
 	  "x,\"{\"\"Key\"\":\"\"Value, 1\"\",\"\"N\"\":2}\",y", 0,
 	  { "x", "{\"Key\":\"Value, 1\",\"N\":2}", "y" } },
 	{ "invalid utf8", "\xff\xfe,\"\xc3\"", 0, { "\xff\xfe", "\xc3" } },
+	/* A quote that does not follow a comma is a literal character. */
+	{ "quote inside", "ab\"c", 0, { "ab\"c" } },
+	{ "quote at end", "ab\"", 0, { "ab\"" } },
+	{ "space before quote", " \"a\"", 0, { " \"a\"" } },
+	{ "quote in later field", "a,\"b\",c\"d", 0, { "a", "b", "c\"d" } },
+	{ "literal then quoted", "a\"b,\"c,d\"", 0, { "a\"b", "c,d" } },
 };
 
 struct error_case {
@@ -76,10 +82,6 @@ static const struct error_case error_cases[] = {
 	{ "text after close", "\"a\"b", -EINVAL, "text after closing quote" },
 	{ "space after close", "\"a\" ,b", -EINVAL, "text after closing quote" },
 	{ "three quotes then text", "\"a\"\"\"b", -EINVAL, "text after closing quote" },
-	{ "quote inside", "ab\"c", -EINVAL, "quote inside unquoted field" },
-	{ "quote at end", "ab\"", -EINVAL, "quote inside unquoted field" },
-	{ "space before quote", " \"a\"", -EINVAL, "quote inside unquoted field" },
-	{ "quote in later field", "a,\"b\",c\"d", -EINVAL, "quote inside unquoted field" },
 };
 
 static void
