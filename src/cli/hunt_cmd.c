@@ -2,11 +2,13 @@
  * sitehound hunt: the command line of the telemetry detection.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -150,9 +152,9 @@ print_stats(const struct hunt_result *res, bool always)
 			s->records, s->parsed, s->skipped, s->matches);
 	}
 	if (skipped > 0 || always)
-		fprintf(stderr, "sitehound: %lu record%s read, %lu rows parsed after the "
+		fprintf(stderr, "sitehound: %lu record%s read, %lu row%s parsed after the "
 			"prefilter, %lu malformed record%s skipped\n", records, records == 1 ? "" : "s",
-			parsed, skipped, skipped == 1 ? "" : "s");
+			parsed, parsed == 1 ? "" : "s", skipped, skipped == 1 ? "" : "s");
 }
 
 static int
@@ -185,6 +187,84 @@ write_results(FILE *fp, const struct hunt_result *res, enum hunt_rule rule,
 		*count = w.count;
 		return rc;
 	}
+}
+
+/* Parses --now; RFC 3339 allows a lower-case 't' and 'z', which Kusto does not. */
+static int
+parse_now(const char *text, kql_ticks *out)
+{
+	char upper[64];
+	size_t i, len = strlen(text);
+
+	if (len >= sizeof(upper))
+		return -EINVAL;
+	for (i = 0; i < len; i++)
+		upper[i] = text[i] == 't' || text[i] == 'z' ? (char)(text[i] - 'a' + 'A') : text[i];
+	return kql_parse_datetime(upper, len, out);
+}
+
+/* Rejects standard input named twice: it can be read only once. */
+static int
+check_inputs(char **files, size_t n)
+{
+	size_t i, dashes = 0;
+
+	for (i = 0; i < n; i++)
+		dashes += strcmp(files[i], "-") == 0;
+	if (dashes > 1) {
+		fputs("sitehound: '-' (standard input) is named more than once; it can be read "
+		      "only once\n", stderr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Opens the output file without truncating it first, so that an output
+ * that is also an input (the evidence) is found and left alone.
+ */
+static FILE *
+open_output_unless_input(const char *output, char **files, size_t n)
+{
+	int fd = open(output, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	struct stat out, in;
+	size_t i;
+	FILE *fp;
+
+	if (fd < 0) {
+		fputs("sitehound: cannot open '", stderr);
+		fput_escaped(output, stderr);
+		fprintf(stderr, "' for writing: %s\n",
+			errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &out) == 0) {
+		for (i = 0; i < n; i++) {
+			bool same = strcmp(files[i], "-") == 0
+				? fstat(STDIN_FILENO, &in) == 0
+				: stat(files[i], &in) == 0;
+
+			if (same && in.st_dev == out.st_dev && in.st_ino == out.st_ino &&
+			    S_ISREG(out.st_mode)) {
+				fputs("sitehound: the output file '", stderr);
+				fput_escaped(output, stderr);
+				fputs("' is also an input; choose another output file\n", stderr);
+				close(fd);
+				return NULL;
+			}
+		}
+	}
+	if (ftruncate(fd, 0) < 0 && errno != EINVAL) {
+		fputs("sitehound: cannot truncate '", stderr);
+		fput_escaped(output, stderr);
+		fprintf(stderr, "': %s\n", strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	fp = fdopen(fd, "w");
+	if (!fp)
+		close(fd);
+	return fp;
 }
 
 int
@@ -235,7 +315,7 @@ cmd_hunt(int argc, char **argv)
 							"use a Kusto timespan such as 24h, 7d or 90m, or all");
 			break;
 		case OPT_NOW:
-			if (kql_parse_datetime(optarg, strlen(optarg), &opt.window.now) < 0)
+			if (parse_now(optarg, &opt.window.now) < 0)
 				return hunt_usage_error("--now", optarg,
 							"use an RFC 3339 time such as 2024-05-01T12:00:00Z");
 			now_given = true;
@@ -299,18 +379,15 @@ cmd_hunt(int argc, char **argv)
 	if (!now_given)
 		opt.window.now = wall_clock();
 	else if (!opt.window.enabled)
-		fputs("sitehound: warning: --now has no effect without a time window (--since)\n",
-		      stderr);
+		fputs("sitehound: warning: --now has no effect when there is no time window "
+		      "(--since all, or the default rule without --since)\n", stderr);
+	if (check_inputs(argv + optind, (size_t)(argc - optind)) < 0)
+		return EXIT_ERROR;
 
 	if (output) {
-		fp = open_output(output);
-		if (!fp) {
-			fputs("sitehound: cannot open '", stderr);
-			fput_escaped(output, stderr);
-			fprintf(stderr, "' for writing: %s\n",
-				errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+		fp = open_output_unless_input(output, argv + optind, (size_t)(argc - optind));
+		if (!fp)
 			return EXIT_ERROR;
-		}
 	}
 
 	rc = hunt_run(&opt, argv + optind, (size_t)(argc - optind), &res);

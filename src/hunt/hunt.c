@@ -222,6 +222,11 @@ hunt_run(const struct hunt_options *opt, char *const *files, size_t nfiles,
 		rc = input_sniff(in, res);
 		if (rc == 0 && !in->stats->failed && in->format != FMT_NONE)
 			rc = input_plan(in, opt->jobs, &run.units, &run.nunits);
+		/* Each part opens a regular file again, so thousands of inputs need few descriptors. */
+		if (!in->stream) {
+			close(in->fd);
+			in->fd = -1;
+		}
 	}
 
 	if (rc == 0) {

@@ -34,9 +34,11 @@ extern const char *const hunt_format_names[];
 /* One input file and what was learnt from its first bytes. */
 struct input {
 	const char *name;
-	int fd;
+	int fd;                 /* open while the format is told; kept open for streams only */
 	bool stream;             /* read sequentially: standard input or a pipe */
 	off_t size;             /* -1 when not a regular file */
+	dev_t dev;              /* identity of a regular file, checked when a part opens it */
+	ino_t ino;
 	enum format format;
 	off_t data_start;       /* first byte after a BOM and a CSV header */
 	long header_lines;      /* newlines before data_start */

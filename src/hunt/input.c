@@ -36,6 +36,8 @@ input_open(struct input *in, const char *name)
 	if (S_ISREG(st.st_mode))
 		in->size = st.st_size;
 	in->stream = !S_ISREG(st.st_mode);
+	in->dev = st.st_dev;
+	in->ino = st.st_ino;
 	return 0;
 }
 

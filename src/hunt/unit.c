@@ -3,10 +3,12 @@
  * record paths, and applying the rule to each event.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -528,6 +530,7 @@ recover_lines(struct run *run, struct unit *u, const char *data, size_t len, lon
 
 struct reader {
 	struct unit *u;
+	int fd;
 	char *buf;
 	size_t cap;             /* usable bytes; one line end and PREFILTER_PAD more are allocated */
 	size_t have;
@@ -572,11 +575,11 @@ reader_fill(struct reader *r)
 		if ((off_t)room > u->end - r->pos)
 			room = (size_t)(u->end - r->pos);
 		do
-			n = pread(u->in->fd, r->buf + r->have, room, r->pos);
+			n = pread(r->fd, r->buf + r->have, room, r->pos);
 		while (n < 0 && errno == EINTR);
 	} else {
 		do
-			n = read(u->in->fd, r->buf + r->have, room);
+			n = read(r->fd, r->buf + r->have, room);
 		while (n < 0 && errno == EINTR);
 	}
 	if (n < 0)
@@ -727,18 +730,44 @@ document_unit(struct run *run, struct unit *u, struct reader *r)
 	return rc;
 }
 
+/*
+ * Opens a regular input again for one part and checks that it is still
+ * the file whose format was told. Returns 0, a diagnostic's -EIO, or -ENOMEM.
+ */
+static int
+open_again(struct unit *u, int *fd)
+{
+	struct stat st;
+
+	*fd = open(u->in->name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (*fd < 0)
+		return unit_diag(u, 0, "cannot open again: %s", strerror(errno)) < 0 ? -ENOMEM : -EIO;
+	if (fstat(*fd, &st) < 0 || st.st_dev != u->in->dev || st.st_ino != u->in->ino) {
+		close(*fd);
+		return unit_diag(u, 0, "replaced by another file while it was read") < 0 ? -ENOMEM : -EIO;
+	}
+	return 0;
+}
+
 int
 unit_run(struct run *run, struct unit *u)
 {
-	struct reader r = { .u = u, .pos = u->start };
+	struct reader r = { .u = u, .fd = u->in->fd, .pos = u->start };
 	int rc;
 
 	if (u->in->stream) {
 		r.pending = u->in->sniff + u->in->data_start;
 		r.pending_len = u->in->sniff_len - (size_t)u->in->data_start;
+	} else {
+		rc = open_again(u, &r.fd);
+		if (rc != 0)
+			return rc;
 	}
-	if (reader_grow(&r, READ_CHUNK) < 0)
+	if (reader_grow(&r, READ_CHUNK) < 0) {
+		if (!u->in->stream)
+			close(r.fd);
 		return -ENOMEM;
+	}
 	u->row = malloc(sizeof(*u->row));
 	if (!u->row) {
 		free(r.buf);
@@ -752,6 +781,8 @@ unit_run(struct run *run, struct unit *u)
 	else
 		rc = scan_unit(run, u, &r);
 	strbuf_free(&u->scratch);
+	if (!u->in->stream)
+		close(r.fd);
 	csv_row_free(u->row);
 	free(u->row);
 	u->row = NULL;
