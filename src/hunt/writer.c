@@ -26,7 +26,8 @@ static const char *const shells[] = {
 	"sh", "bash", "dash", "zsh", "ksh", "fish", "busybox", "powershell", "pwsh", "cmd",
 	"wscript", "cscript", "mshta", "curl", "wget", "certutil", "bitsadmin", "nc", "ncat",
 	"socat", "perl", "ruby", "node", "bun", "deno", "rundll32", "regsvr32", "osascript",
-	"tee", "cp", "mv", "install", "dd", "xcopy", "robocopy",
+	"tee", "cp", "mv", "install", "dd", "xcopy", "robocopy", "tar", "unzip", "7z", "scp",
+	"rsync", "sftp", "ftp", "tftp",
 };
 static const char *const pythons[] = { "python", "python2", "python3", "pythonw", "py" };
 
@@ -68,11 +69,97 @@ is_versioned(const char *name, size_t len, const char *stem)
 	return true;
 }
 
+/* Takes the next space-separated word of cmd from *pos, honouring double quotes. */
+static bool
+next_word(const char *cmd, size_t len, size_t *pos, const char **word, size_t *word_len)
+{
+	size_t i = *pos, start;
+	bool quoted = false;
+
+	while (i < len && cmd[i] == ' ')
+		i++;
+	if (i >= len)
+		return false;
+	start = i;
+	for (; i < len && (quoted || cmd[i] != ' '); i++) {
+		if (cmd[i] == '"')
+			quoted = !quoted;
+	}
+	*word = cmd + start;
+	*word_len = i - start;
+	*pos = i;
+	return true;
+}
+
+static bool
+word_is(const char *word, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (len >= 2 && (word[0] == '"' || word[0] == '\'') && word[len - 1] == word[0]) {
+		word++;
+		len -= 2;
+	}
+	return len == n && memcmp(word, s, n) == 0;
+}
+
+/*
+ * Reads a Python command line the way the interpreter reads its options:
+ * the first -c ends them (the code follows), the first -m names the module
+ * to run, and anything else that is not an option is a script. Options
+ * may be combined (-Ic, -Im) and -W and -X take a value.
+ */
+static enum writer_class
+python_command(const char *cmd, size_t len)
+{
+	static const char *const installers[] = { "pip", "ensurepip", "venv", "virtualenv", "uv" };
+	const char *word;
+	size_t pos = 0, wlen, i, j;
+
+	if (!next_word(cmd, len, &pos, &word, &wlen))
+		return WRITER_PYTHON; /* the interpreter itself */
+	while (next_word(cmd, len, &pos, &word, &wlen)) {
+		if (wlen < 2 || word[0] != '-' || word[1] == '-')
+			return WRITER_PYTHON; /* a script, or a long option */
+		for (j = 1; j < wlen; j++) {
+			if (word[j] == 'c')
+				return WRITER_INLINE_CODE;
+			if (word[j] == 'W' || word[j] == 'X') {
+				if (j + 1 == wlen && !next_word(cmd, len, &pos, &word, &wlen))
+					return WRITER_PYTHON;
+				break;
+			}
+			if (word[j] != 'm')
+				continue;
+			if (j + 1 < wlen) {
+				word += j + 1;
+				wlen -= j + 1;
+			} else if (!next_word(cmd, len, &pos, &word, &wlen)) {
+				return WRITER_PYTHON;
+			}
+			for (i = 0; i < sizeof(installers) / sizeof(installers[0]); i++) {
+				if (word_is(word, wlen, installers[i]))
+					return WRITER_PACKAGE_MANAGER;
+			}
+			return WRITER_PYTHON;
+		}
+	}
+	return WRITER_PYTHON;
+}
+
 enum writer_class
 writer_classify(const char *name, size_t name_len, const char *cmd, size_t cmd_len)
 {
-	size_t len;
+	size_t len, i;
 
+	/* Some sensors report the image path; its last component is the name. */
+	for (i = name_len; i > 0; i--) {
+		if (name[i - 1] == '/' || name[i - 1] == '\\') {
+			name += i;
+			name_len -= i;
+			break;
+		}
+	}
 	if (name_len == 0)
 		return WRITER_UNKNOWN;
 	len = stem_length(name, name_len);
@@ -82,16 +169,10 @@ writer_classify(const char *name, size_t name_len, const char *cmd, size_t cmd_l
 	    is_versioned(name, len, "pip"))
 		return WRITER_PACKAGE_MANAGER;
 	if (in_list(name, len, pythons, COUNT(pythons)) || is_versioned(name, len, "python")) {
-		if (kql_contains(cmd, cmd_len, " -m pip", 7) || kql_contains(cmd, cmd_len, " -m ensurepip", 13) ||
-		    kql_contains(cmd, cmd_len, " -m venv", 8) || kql_contains(cmd, cmd_len, " -m virtualenv", 14) ||
-		    kql_contains(cmd, cmd_len, " -m uv", 6) || kql_contains(cmd, cmd_len, "setup.py install", 16) ||
-		    kql_contains(cmd, cmd_len, "setup.py develop", 16) ||
-		    kql_contains(cmd, cmd_len, "pip install", 11))
+		if (kql_contains(cmd, cmd_len, "setup.py install", 16) ||
+		    kql_contains(cmd, cmd_len, "setup.py develop", 16))
 			return WRITER_PACKAGE_MANAGER;
-		if (kql_contains(cmd, cmd_len, " -c ", 4) || kql_contains(cmd, cmd_len, " -c\"", 4) ||
-		    kql_contains(cmd, cmd_len, " -c'", 4))
-			return WRITER_INLINE_CODE;
-		return WRITER_PYTHON;
+		return python_command(cmd, cmd_len);
 	}
 	if (in_list(name, len, dev_tools, COUNT(dev_tools)))
 		return WRITER_DEV_TOOL;
