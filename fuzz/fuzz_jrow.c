@@ -1,11 +1,11 @@
 /*
- * libFuzzer target: jrow must agree with jansson. For every input,
- * jrow_read_row() must accept exactly the texts that json_loadb() with
- * JSON_ALLOW_NUL and event_from_json() accept, and fill the same column
- * bytes, Timestamp flag and table; only nesting past JDOC_DEPTH_MAX may
- * be rejected where jansson accepts. jrow_read() must give the same
- * result, except JROW_WRAPPER, which needs a top-level key that jdoc
- * splits on. Any difference aborts.
+ * libFuzzer target: jrow must agree with jansson, and any difference
+ * aborts. jrow_read_row() must accept exactly the texts that json_loadb()
+ * with JSON_ALLOW_NUL and event_from_json() accept, and fill the same
+ * column bytes, Timestamp flag and table. Only nesting past
+ * JDOC_DEPTH_MAX may be rejected where jansson accepts. jrow_read() must
+ * give the same result, or JROW_WRAPPER for an object with a top-level
+ * key that jdoc splits on.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -75,7 +75,7 @@ is_wrapper_name(const char *key)
 	return 0;
 }
 
-/* 1 when obj has a wrapper key, 2 when one of them holds an array. */
+/* Returns 1 when obj has a wrapper key, 2 when the value of one is an array. */
 static int
 wrapper_keys(json_t *obj)
 {

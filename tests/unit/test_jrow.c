@@ -462,7 +462,7 @@ test_column_names_found(void **state)
 		size_t offset, i;
 		int n;
 
-		assert_true(strlen(name) <= 64);
+		assert_true(strlen(name) <= 32);
 		for (i = 0; name[i]; i++)
 			upper[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 'a' + 'A' : name[i]);
 		upper[i] = '\0';
