@@ -276,14 +276,11 @@ static const struct variable variables[] = {
 	{ "PYTHONUSERBASE", SEV_HIGH,
 	  "moves the user site, whose .pth files and usercustomize run at start-up, even "
 	  "under -E" },
-	{ "PYTHONWARNINGS", SEV_LOW,
-	  "sets warning filters; a module.Class category is imported before site runs" },
+	{ "PYTHONWARNINGS", SEV_LOW, "sets warning filters" },
 	{ "PYTHONBREAKPOINT", SEV_MEDIUM, "imports and calls the named function when breakpoint() runs" },
 	{ "PYTHONPYCACHEPREFIX", SEV_MEDIUM,
 	  "moves byte code to a tree where planted .pyc files are loaded in place of the source" },
-	{ "PYTHON_FROZEN_MODULES", SEV_LOW,
-	  "with the value off, loads site.py and other frozen modules from disk, where they "
-	  "can be shadowed" },
+	{ "PYTHON_FROZEN_MODULES", SEV_LOW, "chooses whether frozen modules are used" },
 	{ "PYTHONINSPECT", SEV_LOW, "opens an interactive prompt after the program ends" },
 	{ "PYTHONEXECUTABLE", SEV_LOW, "changes sys.executable (macOS framework builds)" },
 };
@@ -307,12 +304,35 @@ struct key_parts {
 	size_t n;
 };
 
+/*
+ * Splits a key into its parts. The kernel's spelling (\REGISTRY\MACHINE,
+ * \REGISTRY\USER) becomes the root names that Defender writes.
+ */
 static void
 split_key(struct event_str key, struct key_parts *k)
 {
+	static const char machine[] = "\\REGISTRY\\MACHINE";
+	static const char user[] = "\\REGISTRY\\USER";
 	size_t start = 0, i;
 
 	k->n = 0;
+	if (key.len >= sizeof(machine) - 1 && kql_equals_ci(key.data, sizeof(machine) - 1, machine,
+							    sizeof(machine) - 1)) {
+		k->part[k->n++] = (struct event_str){ "HKEY_LOCAL_MACHINE", 18 };
+		key.data += sizeof(machine) - 1;
+		key.len -= sizeof(machine) - 1;
+	} else if (key.len >= sizeof(user) - 1 &&
+		   kql_equals_ci(key.data, sizeof(user) - 1, user, sizeof(user) - 1)) {
+		k->part[k->n++] = (struct event_str){ "HKEY_USERS", 10 };
+		key.data += sizeof(user) - 1;
+		key.len -= sizeof(user) - 1;
+	}
+	if (k->n > 0 && key.len > 0 && key.data[0] == '\\') {
+		key.data++;
+		key.len--;
+	} else if (k->n > 0) {
+		return;
+	}
 	for (i = 0; i <= key.len && k->n < 16; i++) {
 		if (i == key.len || key.data[i] == '\\') {
 			k->part[k->n].data = key.data + start;
@@ -450,6 +470,26 @@ variable_severity(const struct variable *v, struct event_str data)
 	return v->severity;
 }
 
+/* What the value set means for variables whose effect depends on it, or NULL. */
+static const char *
+value_note(const struct variable *v, struct event_str data)
+{
+	if (data.len == 0)
+		return "the value is empty, which CPython treats as not set";
+	if (strcmp(v->name, "PYTHONWARNINGS") == 0)
+		return warnings_import_module(data)
+			? "a category names a module, which CPython imports before site runs"
+			: "no category names a module, so nothing is imported";
+	if (strcmp(v->name, "PYTHON_FROZEN_MODULES") == 0)
+		return kql_equals_ci(data.data, data.len, "off", 3)
+			? "off loads site.py and other frozen modules from disk, where they can be "
+			  "shadowed"
+			: "only off changes what is loaded at start-up";
+	if (strcmp(v->name, "PYTHONBREAKPOINT") == 0 && data.len == 1 && data.data[0] == '0')
+		return "0 turns breakpoint() off";
+	return NULL;
+}
+
 static int
 registry_finding(const struct event *ev, struct finding *f)
 {
@@ -481,6 +521,9 @@ registry_finding(const struct event *ev, struct finding *f)
 		if (finding_set_text(&f->path, key.data, key.len) < 0 ||
 		    finding_add_reason(f, "%s in %s %s", var->name, scope,
 				       deleted ? "was deleted" : var->effect) < 0)
+			goto nomem;
+		if (!deleted && value_note(var, data) &&
+		    finding_add_reason(f, "%s", value_note(var, data)) < 0)
 			goto nomem;
 	} else if (at > 0 && (set || deleted)) {
 		bool default_value = name.len == 0 || kql_equals_ci(name.data, name.len, "(Default)", 9);

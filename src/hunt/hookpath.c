@@ -15,12 +15,18 @@ struct tail {
 	bool windows;
 };
 
+/*
+ * A drive letter, a UNC or device path, or backslashes in a path that does
+ * not start with '/' (a POSIX file name may contain a backslash).
+ */
 bool
 hookpath_is_windows(const char *path, size_t len)
 {
 	if (len >= 2 && path[1] == ':')
 		return true;
-	return memchr(path, '\\', len) != NULL;
+	if (len >= 2 && path[0] == '\\' && path[1] == '\\')
+		return true;
+	return len > 0 && path[0] != '/' && memchr(path, '\\', len) != NULL;
 }
 
 static bool
