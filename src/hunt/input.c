@@ -41,24 +41,19 @@ input_open(struct input *in, const char *name)
 	return 0;
 }
 
-int
-input_fail(struct input *in, struct hunt_result *res, const char *fmt, ...)
+/* Appends a message about in, at line (0 for the whole file), to res. */
+static int
+add_diag(struct input *in, struct hunt_result *res, long line, const char *text)
 {
-	char text[HUNT_MESSAGE_MAX];
 	struct hunt_diag *d;
-	va_list ap;
 
-	in->stats->failed = true;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 	d = realloc(res->diags, (res->ndiags + 1) * sizeof(*d));
 	if (!d)
 		return -ENOMEM;
 	res->diags = d;
 	d = &res->diags[res->ndiags];
 	d->file = strdup(in->name);
-	d->line = 0;
+	d->line = line;
 	d->message = strdup(text);
 	if (!d->file || !d->message) {
 		free(d->file);
@@ -67,6 +62,19 @@ input_fail(struct input *in, struct hunt_result *res, const char *fmt, ...)
 	}
 	res->ndiags++;
 	return 0;
+}
+
+int
+input_fail(struct input *in, struct hunt_result *res, const char *fmt, ...)
+{
+	char text[HUNT_MESSAGE_MAX];
+	va_list ap;
+
+	in->stats->failed = true;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	return add_diag(in, res, 0, text);
 }
 
 /* Reads the first SNIFF_MAX bytes (all of them kept for standard input). */
@@ -116,6 +124,9 @@ read_csv_header(struct input *in, struct hunt_result *res, const char *head, siz
 	size_t end = header_end(head + start, len - start), i, known = 0;
 	int rc;
 
+	if (end == 0 && memchr(head + start, '\r', len - start))
+		return input_fail(in, res, "lines end in a carriage return only (classic Mac OS "
+				  "style); convert them to line feeds");
 	if (end == 0 && len < SNIFF_MAX)
 		end = len - start;
 	if (end == 0)
@@ -138,13 +149,23 @@ read_csv_header(struct input *in, struct hunt_result *res, const char *head, siz
 		rc = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < row->nfields; i++) {
+	for (i = 0; i < row->nfields && rc == 0; i++) {
 		struct csv_field name = csv_header_name(row->fields[i]);
+		static const char local[] = " [Local Time]";
+		struct csv_field cell = row->fields[i];
 
 		in->colmap[i] = event_column_lookup(name.data, name.len);
 		if (in->colmap[i] >= 0)
 			known++;
+		/* The portal can export in the viewer's time zone, which the file does not name. */
+		if ((in->colmap[i] == COL_TIMESTAMP || in->colmap[i] == COL_TIME_GENERATED) &&
+		    cell.len >= sizeof(local) - 1 &&
+		    memcmp(cell.data + cell.len - (sizeof(local) - 1), local, sizeof(local) - 1) == 0)
+			rc = add_diag(in, res, 1, "times in a ' [Local Time]' column are read as UTC; "
+				      "export in UTC for exact times");
 	}
+	if (rc < 0)
+		goto out;
 	in->ncols = row->nfields;
 	if (known == 0) {
 		rc = input_fail(in, res, "not a Defender export: the first line names no column "

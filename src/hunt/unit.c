@@ -74,6 +74,9 @@ quote_value(const char *s, size_t len, char *out, size_t size)
 	out[o] = '\0';
 }
 
+/* Bytes malloc() adds to each block it hands out, as glibc's 64-bit allocator does (estimate). */
+#define ALLOC_OVERHEAD 16
+
 /* Reserves room for kept results; fails once the run would pass HUNT_KEEP_MAX. */
 static int
 reserve(struct run *run, size_t bytes)
@@ -120,12 +123,16 @@ keep_seed(struct run *run, struct unit *u, const struct event *ev, const struct 
 
 	for (i = 0; i < SEED_TEXT_COUNT; i++)
 		total += ev->col[source[i]].len + 1;
-	if (reserve(run, total) < 0)
+	if (reserve(run, total - sizeof(*hit) + ALLOC_OVERHEAD) < 0)
 		return -E2BIG;
 	if (u->nseed == u->capseed) {
 		size_t cap = u->capseed ? u->capseed * 2 : 16;
-		struct seed_hit *grown = realloc(u->seed, cap * sizeof(*grown));
+		struct seed_hit *grown;
 
+		/* Twice the growth: merging copies every array into the result. */
+		if (reserve(run, 2 * (cap - u->capseed) * sizeof(*grown)) < 0)
+			return -E2BIG;
+		grown = realloc(u->seed, cap * sizeof(*grown));
 		if (!grown)
 			return -ENOMEM;
 		u->seed = grown;
@@ -156,20 +163,42 @@ keep_seed(struct run *run, struct unit *u, const struct event *ev, const struct 
 	return 0;
 }
 
+/* Bytes the strings of a finding take on the heap, with allocator overhead. */
+static size_t
+finding_bytes(const struct finding *f)
+{
+	const char *const strings[] = {
+		f->path, f->interpreter, f->owner, f->event.action, f->event.host, f->event.user,
+		f->event.process, f->event.command_line, f->event.process_path, f->event.parent,
+	};
+	size_t total = f->evidence ? f->evidence_len + 1 + ALLOC_OVERHEAD : 0, i;
+
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+		total += strings[i] ? strlen(strings[i]) + 1 + ALLOC_OVERHEAD : 0;
+	for (i = 0; i < f->nreasons; i++)
+		total += strlen(f->reasons[i]) + 1 + ALLOC_OVERHEAD;
+	return total;
+}
+
 static int
 keep_finding(struct run *run, struct unit *u, struct finding *f, kql_ticks time, bool has_time)
 {
 	struct dhit *hit;
 	int rc;
 
-	rc = reserve(run, sizeof(*hit) + 512 + (f->evidence_len));
+	rc = reserve(run, finding_bytes(f) + strlen(u->in->name) + 2 * ALLOC_OVERHEAD);
 	if (rc < 0)
 		goto fail;
-	rc = -ENOMEM;
 	if (u->nhits == u->caphits) {
 		size_t cap = u->caphits ? u->caphits * 2 : 16;
-		struct dhit *grown = realloc(u->hits, cap * sizeof(*grown));
+		struct dhit *grown;
 
+		/* The result holds a copy of the array and the findings array besides. */
+		rc = reserve(run, 3 * (cap - u->caphits) * sizeof(*grown));
+		if (rc < 0)
+			goto fail;
+		rc = -ENOMEM;
+		grown = realloc(u->hits, cap * sizeof(*grown));
 		if (!grown)
 			goto fail;
 		u->hits = grown;

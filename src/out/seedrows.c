@@ -165,20 +165,48 @@ write_csv_cell(FILE *fp, const char *s, size_t len)
 	return fputc('"', fp) == EOF ? -EIO : 0;
 }
 
+/*
+ * Writes a CSV value: exactly, unless it holds bytes that a terminal would
+ * act on (control characters, invalid UTF-8, text-reordering code points);
+ * then in the escaped form of core/escape.h. Escaping changes such a value
+ * by more than doubling its backslashes, which is how it is detected.
+ */
+static int
+write_csv_value(FILE *fp, struct strbuf *sb, const char *s, size_t len)
+{
+	size_t backslashes = 0, i;
+	int truncated = 0;
+
+	for (i = 0; i < len; i++)
+		backslashes += s[i] == '\\';
+	strbuf_reset(sb);
+	if (escape_bytes(sb, s, len, &truncated) < 0)
+		return -ENOMEM;
+	if (sb->len == len + backslashes && !truncated)
+		return write_csv_cell(fp, s, len);
+	return write_csv_cell(fp, sb->data ? sb->data : "", sb->len);
+}
+
 static int
 write_csv(FILE *fp, const struct seed_hit *hit)
 {
+	struct strbuf sb;
 	size_t i;
+	int rc = 0;
 
-	for (i = 0; i < NCOLUMNS; i++) {
+	strbuf_init(&sb, ESCAPED_VALUE_MAX);
+	for (i = 0; i < NCOLUMNS && rc == 0; i++) {
 		struct value v;
 
 		cell_value(hit, &columns[i], &v);
 		if (i > 0 && fputc(',', fp) == EOF)
-			return -EIO;
-		if (!v.null && write_csv_cell(fp, v.data, v.len) < 0)
-			return -EIO;
+			rc = -EIO;
+		else if (!v.null)
+			rc = write_csv_value(fp, &sb, v.data, v.len);
 	}
+	strbuf_free(&sb);
+	if (rc < 0)
+		return rc;
 	return fputs("\r\n", fp) == EOF ? -EIO : 0;
 }
 
