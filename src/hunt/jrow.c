@@ -20,7 +20,7 @@
 /* Maximum column name length: a spelling mask has a bit per byte, and two SSE2 registers hold it. */
 #define COLUMN_NAME_MAX 32
 
-/* Exponent magnitude past which a real is 0 or out of range whatever its digits. */
+/* Cap on a read exponent: past it, any real with fewer digits than this is 0 or out of range. */
 #define EXPONENT_SATURATE 1000000000000000LL
 
 _Static_assert(COL_COUNT <= 32, "column bits must fit the present mask");
