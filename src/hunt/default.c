@@ -316,6 +316,8 @@ split_key(struct event_str key, struct key_parts *k)
 	size_t start = 0, i;
 
 	k->n = 0;
+	if (key.len == 0)
+		return;
 	if (key.len >= sizeof(machine) - 1 && kql_equals_ci(key.data, sizeof(machine) - 1, machine,
 							    sizeof(machine) - 1)) {
 		k->part[k->n++] = (struct event_str){ "HKEY_LOCAL_MACHINE", 18 };

@@ -119,8 +119,9 @@ is_posix_stdlib_name(struct view d, int *minor)
 		return false;
 	if (d.data[i] < '0' || d.data[i] > '9')
 		return false;
+	/* Minor versions have two digits; more only saturate. */
 	for (; i < d.len && d.data[i] >= '0' && d.data[i] <= '9'; i++)
-		m = m * 10 + (d.data[i] - '0');
+		m = m < 1000 ? m * 10 + (d.data[i] - '0') : m;
 	if (i < d.len && d.data[i] == 't')
 		i++;
 	if (i != d.len)
