@@ -285,8 +285,9 @@ module_dir(const struct tail *t, const char *form, struct view *above)
 		return t->grandparent;
 	}
 	if (strcmp(form, "package byte code") == 0) {
+		/* sitecustomize/__pycache__/__init__...pyc: the package sits in great. */
 		*above = (struct view){ NULL, 0 };
-		return (struct view){ NULL, 0 };
+		return t->great;
 	}
 	*above = t->grandparent;
 	return t->parent;

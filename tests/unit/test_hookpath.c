@@ -96,12 +96,10 @@ static const struct path_case path_cases[] = {
 	{ "/usr/lib/python3.11/site-packages/sitecustomize.pyd", NOT_A_HOOK },
 	{ "/usr/lib/python3.11/site-packages/sitecustomize/__init__.py", true, HOOK_CUSTOMIZE,
 	  SEV_HIGH, CUSTOMIZE, "package" },
-	/*
-	 * The site directory lies four components above a package's byte
-	 * code, past the three the classifier reads, so the package is
-	 * judged as if it were anywhere on sys.path.
-	 */
+	/* The site directory lies three components above a package's byte code. */
 	{ "/usr/lib/python3.11/site-packages/sitecustomize/__pycache__/__init__.cpython-311.pyc", true,
+	  HOOK_CUSTOMIZE, SEV_HIGH, CUSTOMIZE, "package byte code" },
+	{ "/srv/app/sitecustomize/__pycache__/__init__.cpython-311.pyc", true,
 	  HOOK_CUSTOMIZE, SEV_MEDIUM, CUSTOMIZE, "package byte code" },
 	/* import compares module names with case even on Windows. */
 	{ "/usr/lib/python3.11/site-packages/SiteCustomize.py", true, HOOK_LOOKALIKE, SEV_INFO,
