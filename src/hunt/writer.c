@@ -5,7 +5,7 @@
 
 #include "hunt/kql.h"
 
-/* Longest image name that is compared; longer ones are of no known kind. */
+/* Maximum length of a compared image name; longer names are of no known kind. */
 #define NAME_MAX_COMPARED 64
 
 static const char *const package_managers[] = {

@@ -166,7 +166,7 @@ write_csv_cell(FILE *fp, const char *s, size_t len)
 }
 
 /*
- * Writes a CSV value: exactly, unless it holds bytes that a terminal would
+ * Writes a CSV value: exactly, unless it contains bytes that a terminal would
  * act on (control characters, invalid UTF-8, text-reordering code points);
  * then in the escaped form of core/escape.h. Escaping changes such a value
  * by more than doubling its backslashes, which is how it is detected.
