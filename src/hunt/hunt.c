@@ -165,6 +165,8 @@ redo_misaligned(struct run *run, struct input *inputs, size_t ninputs)
 			struct unit *u = &run->units[j];
 			unsigned long index = u->index;
 
+			/* What the dropped parts kept no longer counts against the cap. */
+			atomic_fetch_sub(&run->kept, u->kept);
 			unit_free(u);
 			memset(u, 0, sizeof(*u));
 			u->in = in;

@@ -80,11 +80,12 @@ struct unit {
 	struct kept_diag *diags;
 	size_t ndiags, capdiags;
 	int error;
+	size_t kept;            /* bytes reserved against HUNT_KEEP_MAX */
 	/* working state */
 	struct csv_row *row;
 	struct strbuf scratch;  /* decoded JSON strings of the current row */
 	struct event ev;
-	int la_colmap[CSV_FIELDS_MAX];
+	int *la_colmap;         /* Log Analytics: column of each position; allocated on use */
 	size_t la_ncols;
 	bool la_columns;
 	long line_base;         /* for jdoc elements inside one JSON Lines record */

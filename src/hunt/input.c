@@ -35,7 +35,8 @@ input_open(struct input *in, const char *name)
 		return -EISDIR;
 	if (S_ISREG(st.st_mode))
 		in->size = st.st_size;
-	in->stream = !S_ISREG(st.st_mode);
+	/* Standard input is read once, in order, even when it is a regular file. */
+	in->stream = !S_ISREG(st.st_mode) || in->fd == STDIN_FILENO;
 	in->dev = st.st_dev;
 	in->ino = st.st_ino;
 	return 0;

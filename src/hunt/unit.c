@@ -79,10 +79,11 @@ quote_value(const char *s, size_t len, char *out, size_t size)
 
 /* Reserves room for kept results; fails once the run would pass HUNT_KEEP_MAX. */
 static int
-reserve(struct run *run, size_t bytes)
+reserve(struct run *run, struct unit *u, size_t bytes)
 {
 	size_t now = atomic_fetch_add(&run->kept, bytes) + bytes;
 
+	u->kept += bytes;
 	if (now > HUNT_KEEP_MAX) {
 		atomic_store(&run->stop, true);
 		return -E2BIG;
@@ -123,14 +124,14 @@ keep_seed(struct run *run, struct unit *u, const struct event *ev, const struct 
 
 	for (i = 0; i < SEED_TEXT_COUNT; i++)
 		total += ev->col[source[i]].len + 1;
-	if (reserve(run, total - sizeof(*hit) + ALLOC_OVERHEAD) < 0)
+	if (reserve(run, u, total - sizeof(*hit) + ALLOC_OVERHEAD) < 0)
 		return -E2BIG;
 	if (u->nseed == u->capseed) {
 		size_t cap = u->capseed ? u->capseed * 2 : 16;
 		struct seed_hit *grown;
 
 		/* Twice the growth: merging copies every array into the result. */
-		if (reserve(run, 2 * (cap - u->capseed) * sizeof(*grown)) < 0)
+		if (reserve(run, u, 2 * (cap - u->capseed) * sizeof(*grown)) < 0)
 			return -E2BIG;
 		grown = realloc(u->seed, cap * sizeof(*grown));
 		if (!grown)
@@ -186,7 +187,7 @@ keep_finding(struct run *run, struct unit *u, struct finding *f, kql_ticks time,
 	struct dhit *hit;
 	int rc;
 
-	rc = reserve(run, finding_bytes(f) + strlen(u->in->name) + 2 * ALLOC_OVERHEAD);
+	rc = reserve(run, u, finding_bytes(f) + strlen(u->in->name) + 2 * ALLOC_OVERHEAD);
 	if (rc < 0)
 		goto fail;
 	if (u->nhits == u->caphits) {
@@ -194,7 +195,7 @@ keep_finding(struct run *run, struct unit *u, struct finding *f, kql_ticks time,
 		struct dhit *grown;
 
 		/* The result holds a copy of the array and the findings array besides. */
-		rc = reserve(run, 3 * (cap - u->caphits) * sizeof(*grown));
+		rc = reserve(run, u, 3 * (cap - u->caphits) * sizeof(*grown));
 		if (rc < 0)
 			goto fail;
 		rc = -ENOMEM;
@@ -325,6 +326,13 @@ load_columns(struct unit *u, const char *data, size_t len, long line)
 		u->skipped++;
 		return unit_diag(u, line, "invalid Log Analytics columns: %s",
 				 cols ? "not a list of at most 1024 columns" : jerr.text);
+	}
+	if (!u->la_colmap) {
+		u->la_colmap = malloc(CSV_FIELDS_MAX * sizeof(*u->la_colmap));
+		if (!u->la_colmap) {
+			json_decref(cols);
+			return -ENOMEM;
+		}
 	}
 	for (i = 0; i < json_array_size(cols); i++) {
 		json_t *col = json_array_get(cols, i);
@@ -810,6 +818,8 @@ unit_run(struct run *run, struct unit *u)
 	else
 		rc = scan_unit(run, u, &r);
 	strbuf_free(&u->scratch);
+	free(u->la_colmap);
+	u->la_colmap = NULL;
 	if (!u->in->stream)
 		close(r.fd);
 	csv_row_free(u->row);
