@@ -89,7 +89,7 @@ static void
 reference_scan(const char *buf, size_t len, bool csv, bool json, struct expected *out)
 {
 	bool quoted = false;
-	size_t start = 0, i;
+	size_t start = 0, i, after_close = 0;
 	long lines = 0, lines_at_start = 0;
 	unsigned long records = 0;
 
@@ -98,7 +98,18 @@ reference_scan(const char *buf, size_t len, bool csv, bool json, struct expected
 		size_t rec_len;
 
 		if (csv && buf[i] == '"') {
-			quoted = !quoted;
+			/*
+			 * Written out here rather than calling the scanner's helper:
+			 * inside quotes every quote toggles; outside, only one at a
+			 * field start or right after a closing quote.
+			 */
+			if (quoted) {
+				quoted = false;
+				after_close = i + 1;
+			} else if (i == 0 || buf[i - 1] == ',' || buf[i - 1] == '\n' ||
+				   buf[i - 1] == '\r' || (after_close != 0 && after_close == i)) {
+				quoted = true;
+			}
 			continue;
 		}
 		if (buf[i] != '\n')

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "hunt/huntint.h"
+#include "hunt/prefilter.h"
 
 int
 input_open(struct input *in, const char *name)
@@ -101,17 +102,17 @@ read_head(struct input *in, char *buf, size_t size)
 	return (ssize_t)have;
 }
 
-/* The end of the first CSV record in buf (quote-aware), or 0 when not found. */
+/* The end of the first CSV record in buf, or 0 when not found; quotes count as the scanner counts them. */
 static size_t
 header_end(const char *buf, size_t len)
 {
-	bool quoted = false;
+	struct csv_quote_state quote = { false, 0 };
 	size_t i;
 
 	for (i = 0; i < len; i++) {
 		if (buf[i] == '"')
-			quoted = !quoted;
-		else if (buf[i] == '\n' && !quoted)
+			prefilter_csv_quote(buf, i, &quote);
+		else if (buf[i] == '\n' && !quote.quoted)
 			return i + 1;
 	}
 	return 0;

@@ -137,6 +137,29 @@ prefilter_record(const char *rec, size_t len, bool json)
 	return false;
 }
 
+static inline bool
+field_start_before(const unsigned char *u, size_t i)
+{
+	return i == 0 || u[i - 1] == ',' || u[i - 1] == '\n' || u[i - 1] == '\r';
+}
+
+bool
+prefilter_csv_quote(const char *buf, size_t i, struct csv_quote_state *state)
+{
+	const unsigned char *u = (const unsigned char *)buf;
+
+	if (state->quoted) {
+		state->quoted = false;
+		state->after_close = i + 1;
+		return true;
+	}
+	if (field_start_before(u, i) || (state->after_close != 0 && state->after_close == i)) {
+		state->quoted = true;
+		return true;
+	}
+	return false;
+}
+
 /*
  * Per-scan state: where the current record began, and whether it survives.
  * Counting lines at the record start lets a caller print where it began.
@@ -147,7 +170,7 @@ struct scan_state {
 	unsigned long records_at_boundary;
 	bool pending;           /* the current record holds a needle */
 	long lines;             /* newlines before the current block */
-	bool quoted;            /* inside a quoted CSV field at the block start */
+	struct csv_quote_state quote; /* CSV quoting at the current position */
 };
 
 static int
@@ -180,9 +203,9 @@ scan_byte(struct prefilter_scan *scan, struct scan_state *st, const char *buf,
 	int rc = 0;
 
 	if (u[i] == '"' && scan->csv) {
-		st->quoted = !st->quoted;
+		prefilter_csv_quote(buf, i, &st->quote);
 	} else if (u[i] == '\n') {
-		if (!st->quoted)
+		if (!st->quote.quoted)
 			rc = end_record(scan, st, buf, i, st->lines, fn, opaque);
 		st->lines++;
 	} else if (!st->pending && fingerprint_at(u + i, scan->json) &&
@@ -228,23 +251,32 @@ walk_block(struct prefilter_scan *scan, struct scan_state *st, const char *buf, 
 	return 0;
 }
 
-/* Bit k set when byte k lies inside quotes, given the quote positions. */
+/*
+ * Bit k is set when byte k of the block at buf[base] lies inside quotes.
+ * quotes marks the block's quote bytes; they are applied in order, because
+ * whether a quote counts depends on the state it meets.
+ */
+__attribute__((target("popcnt,bmi")))
 static inline uint64_t
-quoted_mask(uint64_t quotes, bool *quoted)
+quoted_mask(const char *buf, size_t base, uint64_t quotes, struct csv_quote_state *state)
 {
-	uint64_t inside = quotes;
+	uint64_t toggles = 0, inside;
+	bool start_quoted = state->quoted;
 
+	for (; quotes; quotes &= quotes - 1) {
+		unsigned int bit = (unsigned int)__builtin_ctzll(quotes);
+
+		if (prefilter_csv_quote(buf, base + bit, state))
+			toggles |= UINT64_C(1) << bit;
+	}
+	inside = toggles;
 	inside ^= inside << 1;
 	inside ^= inside << 2;
 	inside ^= inside << 4;
 	inside ^= inside << 8;
 	inside ^= inside << 16;
 	inside ^= inside << 32;
-	if (*quoted)
-		inside = ~inside;
-	if (__builtin_popcountll(quotes) & 1)
-		*quoted = !*quoted;
-	return inside;
+	return start_quoted ? ~inside : inside;
 }
 
 __attribute__((target("avx2,popcnt,bmi")))
@@ -288,12 +320,8 @@ scan_avx2(struct prefilter_scan *scan, struct scan_state *st, const char *buf, s
 		ends = nl;
 		if (scan->csv) {
 			uint64_t quotes = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, cq));
-			bool quoted = st->quoted;
-			uint64_t inside = quoted_mask(quotes, &quoted);
 
-			/* The 64-bit parity ran past bit 31; only the low half is ours. */
-			ends = nl & ~inside & 0xffffffffu;
-			st->quoted = quoted;
+			ends = nl & ~quoted_mask(buf, i, quotes, &st->quote) & 0xffffffffu;
 		}
 		if (ends == 0 && (cand == 0 || st->pending)) {
 			st->lines += __builtin_popcountll(nl);
@@ -344,7 +372,7 @@ scan_avx512(struct prefilter_scan *scan, struct scan_state *st, const char *buf,
 		nl = _mm512_cmpeq_epi8_mask(a, cnl);
 		ends = nl;
 		if (scan->csv)
-			ends = nl & ~quoted_mask(_mm512_cmpeq_epi8_mask(a, cq), &st->quoted);
+			ends = nl & ~quoted_mask(buf, i, _mm512_cmpeq_epi8_mask(a, cq), &st->quote);
 		if (ends == 0 && (hit == 0 || st->pending)) {
 			st->lines += __builtin_popcountll(nl);
 			continue;
@@ -367,7 +395,7 @@ prefilter_scan_buffer(struct prefilter_scan *scan, const char *buf, size_t len,
 		.records_at_boundary = scan->records,
 		.pending = false,
 		.lines = scan->lines,
-		.quoted = false,
+		.quote = { false, 0 },
 	};
 	size_t i = 0;
 	int rc;

@@ -23,11 +23,27 @@
 /* Bytes past the end of a scanned buffer that must be readable and zero. */
 #define PREFILTER_PAD 64
 
+/*
+ * The quoting state of a CSV scan, as csv_split() reads quotes. Inside
+ * quotes every quote toggles: it closes the field, or, doubled, closes and
+ * at once reopens it. Outside quotes a quote opens a field only at its
+ * start (after a comma, CR, LF or the start of the buffer) or right after
+ * a closing quote; elsewhere it is a literal character.
+ */
+struct csv_quote_state {
+	bool quoted;
+	size_t after_close;     /* offset just past the last closing quote, or 0 */
+};
+
+/* Applies the quote at buf[i] to *state; returns true when it toggled. */
+bool prefilter_csv_quote(const char *buf, size_t i, struct csv_quote_state *state);
+
 /* True when rec[0..len) may hold a matching row. */
 bool prefilter_record(const char *rec, size_t len, bool json);
 
 struct prefilter_scan {
-	bool csv;               /* records end only at newlines outside quotes */
+	bool csv;               /* records end only at newlines outside quotes (see
+				   struct csv_quote_state) */
 	bool json;              /* \u escapes make a record survive */
 	long lines;             /* newlines before the next unscanned record */
 	unsigned long records;  /* records before the next unscanned record */

@@ -426,6 +426,9 @@ test_scan_csv_quote_across_blocks(void **state)
 		n = 0;
 		memset(text, 'r', at);
 		n = at;
+		/* A quote opens a field only after a separator or at the record start. */
+		if (at > 0)
+			text[at - 1] = ',';
 		text[n++] = '"';
 		memset(text + n, 's', 150);
 		text[n + 20] = '\n';
@@ -529,13 +532,15 @@ reference(const char *buf, size_t len, bool csv, bool json, struct hit *out, siz
 	size_t n = 0, start = 0, i;
 	long lines = 0, lines_at_start = 0;
 	unsigned long records = 0;
+	struct csv_quote_state quote = { false, 0 };
 	bool quoted = false;
 
 	for (i = 0; i < len; i++) {
 		size_t rec_len;
 
 		if (csv && buf[i] == '"') {
-			quoted = !quoted;
+			prefilter_csv_quote(buf, i, &quote);
+			quoted = quote.quoted;
 			continue;
 		}
 		if (buf[i] != '\n')
