@@ -84,6 +84,7 @@ struct unit {
 	/* working state */
 	struct csv_row *row;
 	struct strbuf scratch;  /* decoded JSON strings of the current row */
+	struct strbuf repaired; /* a row's text with unreadable characters replaced */
 	struct event ev;
 	int *la_colmap;         /* Log Analytics: column of each position; allocated on use */
 	size_t la_ncols;

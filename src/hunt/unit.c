@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "core/strbuf.h"
+#include "core/utf8.h"
 #include "hunt/huntint.h"
 #include "hunt/jdoc.h"
 #include "hunt/jrow.h"
@@ -349,9 +350,88 @@ load_columns(struct unit *u, const char *data, size_t len, long line)
 	return 0;
 }
 
+static int
+hex4(const char *p)
+{
+	int v = 0, i;
+
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/*
+ * Copies JSON text into out with what strict JSON readers reject but
+ * Windows and Linux produce replaced by U+FFFD: \uXXXX escapes of
+ * unpaired UTF-16 surrogates (Windows command lines and paths may hold
+ * them) and bytes that are not UTF-8 (Linux paths may). Returns the number
+ * of replacements, or -ENOMEM.
+ */
+static long
+repair_json_text(const char *data, size_t len, struct strbuf *out)
+{
+	static const char replacement[] = "\xEF\xBF\xBD";
+	size_t i = 0;
+	long replaced = 0;
+
+	strbuf_reset(out);
+	while (i < len) {
+		uint32_t cp;
+		size_t n;
+
+		if (data[i] == '\\' && i + 1 < len && data[i + 1] != 'u') {
+			if (strbuf_append(out, data + i, 2) < 0)
+				return -ENOMEM;
+			i += 2;
+			continue;
+		}
+		if (data[i] == '\\' && i + 6 <= len) {
+			int unit = hex4(data + i + 2);
+			bool high = unit >= 0xD800 && unit <= 0xDBFF, low = unit >= 0xDC00 && unit <= 0xDFFF;
+			int next = i + 12 <= len && data[i + 6] == '\\' && data[i + 7] == 'u'
+				? hex4(data + i + 8) : -1;
+
+			if (high && next >= 0xDC00 && next <= 0xDFFF) {
+				if (strbuf_append(out, data + i, 12) < 0)
+					return -ENOMEM;
+				i += 12;
+				continue;
+			}
+			if (high || low) {
+				if (strbuf_puts(out, "\\uFFFD") < 0)
+					return -ENOMEM;
+				replaced++;
+				i += 6;
+				continue;
+			}
+		}
+		n = utf8_decode((const uint8_t *)data + i, len - i, &cp);
+		if (n == 0) {
+			if (strbuf_puts(out, replacement) < 0)
+				return -ENOMEM;
+			replaced++;
+			i++;
+			continue;
+		}
+		if (strbuf_append(out, data + i, n) < 0)
+			return -ENOMEM;
+		i += n;
+	}
+	return replaced;
+}
+
 /*
  * Reads one JSON row object with jrow and applies the rule. With
  * wrappers_allowed, a wrapper returns JROW_WRAPPER for the caller to split.
+ * A row rejected only for unpaired surrogates or bytes that are not UTF-8
+ * is read again with those replaced, so that such a value cannot hide it.
  */
 static int
 json_row(struct run *run, struct unit *u, const char *data, size_t len, long line,
@@ -359,10 +439,29 @@ json_row(struct run *run, struct unit *u, const char *data, size_t len, long lin
 {
 	const char *error = NULL;
 	size_t offset = 0;
+	long replaced;
 	int rc;
 
 	rc = wrappers_allowed ? jrow_read(data, len, &u->ev, &u->scratch, &error, &offset)
 			      : jrow_read_row(data, len, &u->ev, &u->scratch, &error, &offset);
+	if (rc == -EINVAL) {
+		replaced = repair_json_text(data, len, &u->repaired);
+		if (replaced < 0)
+			return (int)replaced;
+		if (replaced > 0) {
+			const char *first_error = error;
+
+			rc = wrappers_allowed
+				? jrow_read(u->repaired.data, u->repaired.len, &u->ev, &u->scratch,
+					    &error, &offset)
+				: jrow_read_row(u->repaired.data, u->repaired.len, &u->ev, &u->scratch,
+						&error, &offset);
+			if (rc >= 0 && unit_diag(u, line, "%s; read with %ld character%s replaced by "
+						 "U+FFFD", first_error ? first_error : "invalid text",
+						 replaced, replaced == 1 ? "" : "s") < 0)
+				return -ENOMEM;
+		}
+	}
 	if (rc == -ENOMEM || rc == JROW_WRAPPER)
 		return rc;
 	if (rc < 0) {
@@ -400,6 +499,19 @@ on_jdoc_element(enum jdoc_kind kind, const char *data, size_t len, long line, vo
 	if (kind == JDOC_ROW)
 		return json_row(run, u, data, len, at, false);
 	value = json_loadb(data, len, JSON_ALLOW_NUL, &jerr);
+	if (!value) {
+		long replaced = repair_json_text(data, len, &u->repaired);
+
+		if (replaced < 0)
+			return (int)replaced;
+		if (replaced > 0)
+			value = json_loadb(u->repaired.data, u->repaired.len, JSON_ALLOW_NUL, NULL);
+		if (value && unit_diag(u, at, "%s; read with %ld character%s replaced by U+FFFD",
+				       jerr.text, replaced, replaced == 1 ? "" : "s") < 0) {
+			json_decref(value);
+			return -ENOMEM;
+		}
+	}
 	if (!value) {
 		u->skipped++;
 		return unit_diag(u, at, "invalid JSON: %s", jerr.text);
@@ -813,11 +925,14 @@ unit_run(struct run *run, struct unit *u)
 	csv_row_init(u->row);
 	/* A JSON row decodes to at most its own length, plus a terminating NUL. */
 	strbuf_init(&u->scratch, HUNT_RECORD_MAX + 1);
+	/* A repaired row grows by at most 2 bytes per replaced byte. */
+	strbuf_init(&u->repaired, 3 * HUNT_RECORD_MAX + 1);
 	if (u->in->format == FMT_JSON)
 		rc = document_unit(run, u, &r);
 	else
 		rc = scan_unit(run, u, &r);
 	strbuf_free(&u->scratch);
+	strbuf_free(&u->repaired);
 	free(u->la_colmap);
 	u->la_colmap = NULL;
 	if (!u->in->stream)
