@@ -35,36 +35,43 @@ is_sep(char c, bool windows)
 	return c == '/' || (windows && c == '\\');
 }
 
-/* Takes the component that ends just before end; returns its start. */
-static size_t
-take_component(const char *path, size_t end, bool windows, struct view *out)
+/*
+ * Takes the last component of path[0..*end), skipping empty and "."
+ * components ("dir//x", "dir/./x"), and moves *end before it. Returns
+ * false when none is left.
+ */
+static bool
+take_component(const char *path, size_t *end, bool windows, struct view *out)
 {
-	size_t start = end;
+	for (;;) {
+		size_t stop = *end, start = stop;
 
-	while (start > 0 && !is_sep(path[start - 1], windows))
-		start--;
-	out->data = path + start;
-	out->len = end - start;
-	return start;
+		while (start > 0 && !is_sep(path[start - 1], windows))
+			start--;
+		out->data = path + start;
+		out->len = stop - start;
+		*end = start > 0 ? start - 1 : 0;
+		if (out->len > 0 && !(out->len == 1 && out->data[0] == '.'))
+			return true;
+		if (start == 0)
+			return false;
+	}
 }
 
 static void
 split_tail(const char *path, size_t len, struct tail *t)
 {
-	size_t at;
+	size_t end = len;
 
 	memset(t, 0, sizeof(*t));
 	t->windows = hookpath_is_windows(path, len);
-	at = take_component(path, len, t->windows, &t->name);
-	if (at == 0)
+	if (!take_component(path, &end, t->windows, &t->name) || end == 0)
 		return;
-	at = take_component(path, at - 1, t->windows, &t->parent);
-	if (at == 0)
+	if (!take_component(path, &end, t->windows, &t->parent) || end == 0)
 		return;
-	at = take_component(path, at - 1, t->windows, &t->grandparent);
-	if (at == 0)
+	if (!take_component(path, &end, t->windows, &t->grandparent) || end == 0)
 		return;
-	take_component(path, at - 1, t->windows, &t->great);
+	take_component(path, &end, t->windows, &t->great);
 }
 
 static bool
@@ -144,14 +151,19 @@ is_stdlib_dir(struct view d, struct view above, bool windows, int *minor)
 	       is_posix_stdlib_name(d, minor);
 }
 
-/* Directories every start-up puts on sys.path besides site directories. */
+static bool is_windows_root(struct view d);
+
+/*
+ * Directories every start-up puts on sys.path besides site directories,
+ * including a Windows installation or virtual environment root.
+ */
 static bool
 is_always_on_path(struct view d, struct view above, bool windows, int *minor)
 {
 	if (is_site_dir(d, windows) || is_stdlib_dir(d, above, windows, minor))
 		return true;
 	if (windows)
-		return eq_dir(d, "DLLs", true);
+		return eq_dir(d, "DLLs", true) || is_windows_root(d);
 	return eq_exact(d, "lib-dynload");
 }
 
