@@ -209,8 +209,14 @@ check_inputs(char **files, size_t n)
 {
 	size_t i, dashes = 0;
 
+	struct stat st;
+
 	for (i = 0; i < n; i++)
 		dashes += strcmp(files[i], "-") == 0;
+	if (dashes > 0 && fstat(STDIN_FILENO, &st) < 0) {
+		fprintf(stderr, "sitehound: -: cannot read standard input: %s\n", strerror(errno));
+		return -EBADF;
+	}
 	if (dashes > 1) {
 		fputs("sitehound: '-' (standard input) is named more than once; it can be read "
 		      "only once\n", stderr);

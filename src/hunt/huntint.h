@@ -69,6 +69,7 @@ struct unit {
 	unsigned long index;
 	bool last;              /* the part that ends the file */
 	bool misaligned;        /* a CSV part ended inside a quoted field */
+	bool recovering;        /* reading lines after a broken quote, one row per line */
 	/* results */
 	long lines;
 	unsigned long records, parsed, skipped, matches, diags_dropped;

@@ -151,6 +151,8 @@ read_csv_header(struct input *in, struct hunt_result *res, const char *head, siz
 		rc = -ENOMEM;
 		goto out;
 	}
+	bool warned = false;
+
 	for (i = 0; i < row->nfields && rc == 0; i++) {
 		struct csv_field name = csv_header_name(row->fields[i]);
 		static const char local[] = " [Local Time]";
@@ -160,11 +162,13 @@ read_csv_header(struct input *in, struct hunt_result *res, const char *head, siz
 		if (in->colmap[i] >= 0)
 			known++;
 		/* The portal can export in the viewer's time zone, which the file does not name. */
-		if ((in->colmap[i] == COL_TIMESTAMP || in->colmap[i] == COL_TIME_GENERATED) &&
+		if (!warned && (in->colmap[i] == COL_TIMESTAMP || in->colmap[i] == COL_TIME_GENERATED) &&
 		    cell.len >= sizeof(local) - 1 &&
-		    memcmp(cell.data + cell.len - (sizeof(local) - 1), local, sizeof(local) - 1) == 0)
+		    memcmp(cell.data + cell.len - (sizeof(local) - 1), local, sizeof(local) - 1) == 0) {
+			warned = true;
 			rc = add_diag(in, res, 1, "times in a ' [Local Time]' column are read as UTC; "
 				      "export in UTC for exact times");
+		}
 	}
 	if (rc < 0)
 		goto out;

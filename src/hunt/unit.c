@@ -206,11 +206,17 @@ keep_finding(struct run *run, struct unit *u, struct finding *f, kql_ticks time,
 		u->hits = grown;
 		u->caphits = cap;
 	}
+	rc = -ENOMEM;
 	f->event.format = hunt_format_names[u->in->format];
 	if (finding_set_text(&f->event.source_file, u->in->name, strlen(u->in->name)) < 0)
 		goto fail;
 	f->event.source_line = u->current_line;
 	f->event.source_record = u->current_record;
+	/* Text inside a quoted field can look like a row; say where this one came from. */
+	if (u->recovering &&
+	    finding_add_reason(f, "read from a line after a broken CSV quote; the line may be "
+			       "text from a field of another row") == -ENOMEM)
+		goto fail;
 	if (has_time) {
 		kql_ticks secs = time / KQL_TICKS_PER_SECOND, frac = time % KQL_TICKS_PER_SECOND;
 
@@ -669,7 +675,9 @@ recover_lines(struct run *run, struct unit *u, const char *data, size_t len, lon
 	rc = unit_diag(u, line, "%zu line%s from here %s not form CSV records (a stray quote?); "
 		       "read as one row per line", lines, lines == 1 ? "" : "s",
 		       lines == 1 ? "does" : "do");
+	u->recovering = true;
 	done = rc < 0 ? rc : prefilter_scan_buffer(&scan, copy, len + 1, on_recovered_line, &ctx);
+	u->recovering = false;
 	free(copy);
 	u->current_record = current;
 	return done < 0 ? (int)done : 0;
