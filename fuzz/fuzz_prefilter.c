@@ -107,7 +107,7 @@ reference_scan(const char *buf, size_t len, bool csv, bool json, struct expected
 				quoted = false;
 				after_close = i + 1;
 			} else if (i == 0 || buf[i - 1] == ',' || buf[i - 1] == '\n' ||
-				   buf[i - 1] == '\r' || (after_close != 0 && after_close == i)) {
+				   (after_close != 0 && after_close == i)) {
 				quoted = true;
 			}
 			continue;

@@ -37,12 +37,14 @@ is_sep(char c, bool windows)
 
 /*
  * Takes the last component of path[0..*end), skipping empty and "."
- * components ("dir//x", "dir/./x"), and moves *end before it. Returns
- * false when none is left.
+ * components ("dir//x", "dir/./x") and resolving ".." ("dir/x/.." is dir),
+ * and moves *end before it. Returns false when none is left.
  */
 static bool
 take_component(const char *path, size_t *end, bool windows, struct view *out)
 {
+	unsigned int skip = 0;
+
 	for (;;) {
 		size_t stop = *end, start = stop;
 
@@ -51,7 +53,11 @@ take_component(const char *path, size_t *end, bool windows, struct view *out)
 		out->data = path + start;
 		out->len = stop - start;
 		*end = start > 0 ? start - 1 : 0;
-		if (out->len > 0 && !(out->len == 1 && out->data[0] == '.'))
+		if (out->len == 2 && out->data[0] == '.' && out->data[1] == '.')
+			skip++;
+		else if (out->len > 0 && !(out->len == 1 && out->data[0] == '.') && skip > 0)
+			skip--;
+		else if (out->len > 0 && !(out->len == 1 && out->data[0] == '.'))
 			return true;
 		if (start == 0)
 			return false;

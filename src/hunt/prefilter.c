@@ -140,7 +140,8 @@ prefilter_record(const char *rec, size_t len, bool json)
 static inline bool
 field_start_before(const unsigned char *u, size_t i)
 {
-	return i == 0 || u[i - 1] == ',' || u[i - 1] == '\n' || u[i - 1] == '\r';
+	/* A bare CR is a literal character inside a field, as csv_split() keeps it. */
+	return i == 0 || u[i - 1] == ',' || u[i - 1] == '\n';
 }
 
 bool

@@ -27,7 +27,7 @@
  * The quoting state of a CSV scan, as csv_split() reads quotes. Inside
  * quotes every quote toggles: it closes the field, or, doubled, closes and
  * at once reopens it. Outside quotes a quote opens a field only at its
- * start (after a comma, CR, LF or the start of the buffer) or right after
+ * start (after a comma, a line feed or the start of the buffer) or right after
  * a closing quote; elsewhere it is a literal character.
  */
 struct csv_quote_state {
