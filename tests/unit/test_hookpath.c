@@ -35,6 +35,12 @@ static const struct path_case path_cases[] = {
 	{ "/usr/lib/python3.11/site-packages/evil.pth", true, HOOK_PTH, SEV_MEDIUM, PTH, NULL },
 	{ "/usr/lib/python3/dist-packages/evil.pth", true, HOOK_PTH, SEV_MEDIUM, PTH, NULL },
 	{ "/usr/local/lib/python3.11/dist-packages/evil.pth", true, HOOK_PTH, SEV_MEDIUM, PTH, NULL },
+	/* Empty, "." and ".." components name the directory they resolve to. */
+	{ "/usr/lib/python3/dist-packages//evil.pth", true, HOOK_PTH, SEV_MEDIUM, PTH, NULL },
+	{ "/usr/lib/python3/dist-packages/./evil.pth", true, HOOK_PTH, SEV_MEDIUM, PTH, NULL },
+	{ "/usr/lib/python3/dist-packages/x/../evil.pth", true, HOOK_PTH, SEV_MEDIUM, PTH, NULL },
+	{ "/usr/lib/python3/dist-packages/../evil.pth", true, HOOK_LOOKALIKE, SEV_INFO, PTH, NULL },
+	{ "C:\\Python311\\sitecustomize.py", true, HOOK_CUSTOMIZE, SEV_HIGH, CUSTOMIZE, "source" },
 	{ "/usr/lib/site-python/evil.pth", true, HOOK_PTH, SEV_MEDIUM, PTH, NULL },
 	{ "/usr/local/lib/python3.13t/site-packages/evil.pth", true, HOOK_PTH, SEV_MEDIUM, PTH, NULL },
 	{ "C:\\Program Files\\Python311\\Lib\\site-packages\\evil.pth", true, HOOK_PTH, SEV_MEDIUM,

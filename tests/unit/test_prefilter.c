@@ -365,6 +365,22 @@ test_scan_escape_cut_at_line_end(void **state)
 	assert_hit(&h, 2, 18, 3, 4, 4);
 }
 
+/* A quote after a bare CR is literal, as csv_split() keeps both as text. */
+static void
+test_scan_csv_quote_after_bare_cr(void **state)
+{
+	static struct hits h;
+	static const char text[] = "a\r\"b,c.pth\nd\"\n";
+	struct prefilter_scan scan = { .csv = true };
+	long done;
+
+	(void)state;
+	done = scan_text(&scan, text, sizeof(text) - 1, &h);
+	assert_int_equal(done, (long)(sizeof(text) - 1));
+	assert_int_equal(h.n, 1);
+	assert_int_equal(scan.records, 2);
+}
+
 static void
 test_scan_crlf(void **state)
 {
@@ -615,6 +631,7 @@ main(void)
 		cmocka_unit_test(test_scan_crlf),
 		cmocka_unit_test(test_scan_csv_quoted_newline),
 		cmocka_unit_test(test_scan_csv_quote_across_blocks),
+		cmocka_unit_test(test_scan_csv_quote_after_bare_cr),
 		cmocka_unit_test(test_scan_record_ends_next_call),
 		cmocka_unit_test(test_scan_csv_open_quote_next_call),
 		cmocka_unit_test(test_scan_empty_and_no_line_end),
