@@ -169,7 +169,7 @@ struct scan_state {
 	size_t boundary;        /* offset where the current record starts */
 	long lines_at_boundary;
 	unsigned long records_at_boundary;
-	bool pending;           /* the current record holds a needle */
+	bool pending;           /* the current record contains a needle */
 	long lines;             /* newlines before the current block */
 	struct csv_quote_state quote; /* CSV quoting at the current position */
 };

@@ -195,7 +195,7 @@ keep_finding(struct run *run, struct unit *u, struct finding *f, kql_ticks time,
 		size_t cap = u->caphits ? u->caphits * 2 : 16;
 		struct dhit *grown;
 
-		/* The result holds a copy of the array and the findings array besides. */
+		/* Merging copies the array and builds the findings array besides. */
 		rc = reserve(run, u, 3 * (cap - u->caphits) * sizeof(*grown));
 		if (rc < 0)
 			goto fail;
@@ -212,7 +212,7 @@ keep_finding(struct run *run, struct unit *u, struct finding *f, kql_ticks time,
 		goto fail;
 	f->event.source_line = u->current_line;
 	f->event.source_record = u->current_record;
-	/* Text inside a quoted field can look like a row; say where this one came from. */
+	/* Text inside a quoted field can look like a row, so the finding names its origin. */
 	if (u->recovering &&
 	    finding_add_reason(f, "read from a line after a broken CSV quote; the line may be "
 			       "text from a field of another row") == -ENOMEM)
@@ -889,7 +889,7 @@ document_unit(struct run *run, struct unit *u, struct reader *r)
 
 /*
  * Opens a regular input again for one part and checks that it is still
- * the file whose format was told. Returns 0, a diagnostic's -EIO, or -ENOMEM.
+ * the file whose format was detected. Returns 0, a diagnostic's -EIO, or -ENOMEM.
  */
 static int
 open_again(struct unit *u, int *fd)
