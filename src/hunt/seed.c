@@ -1,19 +1,21 @@
 /*
- * The published Sentinel query, clause by clause:
+ * The published Sentinel query for T1546.018, restated clause by clause.
  *
- *   DeviceFileEvents
- *   | where Timestamp > ago(24h)
- *   | where FileName in~ (PythonStartupFiles)
- *       or (FileName endswith ".pth" and FolderPath has_any (PythonDirs))
- *   | where ActionType in ("FileCreated", "FileModified")
+ * File leg, over DeviceFileEvents: the event is newer than the window; the
+ * file name equals (in~) one of the four start-up file names, or it ends
+ * with ".pth" and the folder path has any of the four Python directory
+ * terms; and the action is exactly FileCreated or FileModified (in, case
+ * sensitive). It projects three computed flags: the folder has a Python
+ * directory term, the name is sitecustomize.py or usercustomize.py (in~),
+ * and the name ends with ".pth".
  *
- *   DeviceRegistryEvents
- *   | where Timestamp > ago(24h)
- *   | where RegistryValueName in~ ("PYTHONSTARTUP", "PYTHONPATH")
- *   | where ActionType in ("RegistryValueSet", "RegistryKeyCreated")
- *   | where RegistryKey has_any ("Environment", "System\\CurrentControlSet")
+ * Registry leg, over DeviceRegistryEvents: the event is newer than the
+ * window; the value name equals (in~) PYTHONSTARTUP or PYTHONPATH; the
+ * action is exactly RegistryValueSet or RegistryKeyCreated; and the key has
+ * the term Environment or System\CurrentControlSet.
  *
- * The KQL literal "lib\\python" is the 10-byte string lib\python.
+ * The query writes one directory term as the KQL literal "lib\\python",
+ * which is the 10-byte string lib\python.
  */
 #include "hunt/rules.h"
 
