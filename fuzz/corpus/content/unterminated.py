@@ -1,0 +1,2 @@
+exec('abc
+x = """open

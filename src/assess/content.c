@@ -1,0 +1,808 @@
+#include <errno.h>
+#include <string.h>
+
+#include "assess/content.h"
+#include "assess/signatures.h"
+
+/*
+ * Contexts in which a pattern may match: code outside string literals,
+ * the inside of string literals, or both. Most API names count inside
+ * strings too, because hooks commonly pass code to exec() as a literal.
+ */
+#define IN_CODE   1u
+#define IN_STRING 2u
+#define IN_ANY    (IN_CODE | IN_STRING)
+#define NOCASE    4u
+#define PREFIX    8u  /* may be followed by identifier bytes: "os.exec" matches os.execv */
+#define METHOD_OK 16u /* a call may follow a '.', as in importlib.import_module */
+
+/* Extra checks a pattern needs beyond its bytes matching. */
+enum action {
+	ACT_FIRE,          /* the match alone fires the feature */
+	ACT_CALL_ARG,      /* fires unless the call's first argument is a plain string literal */
+	ACT_ENV_READ,      /* fires unless os.environ[...] is assigned to */
+	ACT_EXECUTABLE,    /* remembers a reference to the running interpreter */
+	ACT_PYTHON_STRING, /* remembers "python" named in a string */
+	ACT_HOOK_PATH,     /* remembers a startup-hook path in a string */
+	ACT_FILE_WRITE,    /* remembers a file write or copy */
+	ACT_CHR,           /* counts chr( calls */
+	ACT_FORK,          /* counts fork( calls */
+};
+
+struct pattern {
+	const char *text;
+	uint8_t len;
+	uint8_t feature;
+	uint8_t where;
+	uint8_t action;
+	const char *reason;
+};
+
+#define P(s, f, w, a, r) { s, sizeof(s) - 1, f, w, a, r }
+
+/*
+ * A pattern whose first (last) byte is an identifier character matches
+ * only where the byte before (after) it is not one, so "popen" does not
+ * match inside "xpopen2".
+ */
+static const struct pattern patterns[] = {
+	P("exec", CONTENT_DYNAMIC_CODE, IN_ANY, ACT_CALL_ARG, "runs computed code with exec()"),
+	P("eval", CONTENT_DYNAMIC_CODE, IN_ANY, ACT_CALL_ARG, "evaluates computed code with eval()"),
+	P("compile", CONTENT_DYNAMIC_CODE, IN_ANY, ACT_CALL_ARG, "compiles computed code"),
+	P("__import__", CONTENT_DYNAMIC_CODE, IN_ANY | METHOD_OK, ACT_CALL_ARG,
+	  "imports a module whose name is computed"),
+	P("import_module", CONTENT_DYNAMIC_CODE, IN_ANY | METHOD_OK, ACT_CALL_ARG,
+	  "imports a module whose name is computed"),
+	P("exec_module", CONTENT_DYNAMIC_CODE, IN_ANY, ACT_FIRE, "loads a module through importlib"),
+	P("spec_from_file_location", CONTENT_DYNAMIC_CODE, IN_ANY, ACT_FIRE,
+	  "loads a module from a file path through importlib"),
+	P("SourceFileLoader", CONTENT_DYNAMIC_CODE, IN_ANY, ACT_FIRE,
+	  "loads a module from a file path through importlib"),
+	P("getattr(__builtins__", CONTENT_DYNAMIC_CODE, IN_ANY, ACT_FIRE, "looks up a builtin by name"),
+	P("getattr(builtins", CONTENT_DYNAMIC_CODE, IN_ANY, ACT_FIRE, "looks up a builtin by name"),
+	P("__builtins__.__dict__", CONTENT_DYNAMIC_CODE, IN_ANY, ACT_FIRE, "looks up a builtin by name"),
+	P("__builtins__[", CONTENT_DYNAMIC_CODE, IN_ANY, ACT_FIRE, "looks up a builtin by name"),
+	P("globals()[", CONTENT_DYNAMIC_CODE, IN_ANY, ACT_FIRE, "looks up a global by name"),
+	P("types.FunctionType", CONTENT_DYNAMIC_CODE, IN_ANY, ACT_FIRE, "builds a function from a code object"),
+	P("types.CodeType", CONTENT_DYNAMIC_CODE, IN_ANY, ACT_FIRE, "builds a code object"),
+
+	P("chr", CONTENT_HIDDEN_NAME, IN_CODE, ACT_CHR, "builds text from chr() calls"),
+	P("map(chr", CONTENT_HIDDEN_NAME, IN_ANY, ACT_FIRE, "builds text from chr() calls"),
+	P("[::-1]", CONTENT_HIDDEN_NAME, IN_CODE, ACT_FIRE, "reverses a string"),
+
+	P("b64decode", CONTENT_DECODING, IN_ANY, ACT_FIRE, "decodes base64"),
+	P("urlsafe_b64decode", CONTENT_DECODING, IN_ANY, ACT_FIRE, "decodes base64"),
+	P("standard_b64decode", CONTENT_DECODING, IN_ANY, ACT_FIRE, "decodes base64"),
+	P("b32decode", CONTENT_DECODING, IN_ANY, ACT_FIRE, "decodes base32"),
+	P("b85decode", CONTENT_DECODING, IN_ANY, ACT_FIRE, "decodes base85"),
+	P("a85decode", CONTENT_DECODING, IN_ANY, ACT_FIRE, "decodes base85"),
+	P("decodebytes", CONTENT_DECODING, IN_ANY, ACT_FIRE, "decodes base64"),
+	P("decodestring", CONTENT_DECODING, IN_ANY, ACT_FIRE, "decodes base64"),
+	P("a2b_base64", CONTENT_DECODING, IN_ANY, ACT_FIRE, "decodes base64"),
+	P("fromhex", CONTENT_DECODING, IN_ANY, ACT_FIRE, "decodes hex"),
+	P("unhexlify", CONTENT_DECODING, IN_ANY, ACT_FIRE, "decodes hex"),
+	P("a2b_hex", CONTENT_DECODING, IN_ANY, ACT_FIRE, "decodes hex"),
+	P("decompress", CONTENT_DECODING, IN_ANY, ACT_FIRE, "decompresses data"),
+	P("decompressobj", CONTENT_DECODING, IN_ANY, ACT_FIRE, "decompresses data"),
+	P("marshal", CONTENT_DECODING, IN_ANY, ACT_FIRE, "uses marshal, which loads code objects"),
+	P("pickle.loads", CONTENT_DECODING, IN_ANY, ACT_FIRE, "unpickles data"),
+
+	P("os.system", CONTENT_PROCESS, IN_ANY, ACT_FIRE, "calls os.system"),
+	P("popen", CONTENT_PROCESS, IN_ANY | PREFIX, ACT_FIRE, "starts a process with popen"),
+	P("Popen", CONTENT_PROCESS, IN_ANY, ACT_FIRE, "starts a process with subprocess.Popen"),
+	/* Inside strings, "subprocess" counts only as code, because messages mention the word. */
+	P("subprocess", CONTENT_PROCESS, IN_CODE, ACT_FIRE, "uses subprocess"),
+	P("subprocess.", CONTENT_PROCESS, IN_STRING, ACT_FIRE, "uses subprocess"),
+	P("import subprocess", CONTENT_PROCESS, IN_STRING, ACT_FIRE, "uses subprocess"),
+	P("from subprocess", CONTENT_PROCESS, IN_STRING, ACT_FIRE, "uses subprocess"),
+	P("os.exec", CONTENT_PROCESS, IN_ANY | PREFIX, ACT_FIRE, "replaces the process with os.exec*"),
+	P("os.spawn", CONTENT_PROCESS, IN_ANY | PREFIX, ACT_FIRE, "starts a process with os.spawn*"),
+	P("posix_spawn", CONTENT_PROCESS, IN_ANY | PREFIX, ACT_FIRE, "starts a process with posix_spawn"),
+	P("pty.spawn", CONTENT_PROCESS, IN_ANY, ACT_FIRE, "starts a process with pty.spawn"),
+	P("import system", CONTENT_PROCESS, IN_ANY, ACT_FIRE, "imports os.system"),
+	P("getoutput", CONTENT_PROCESS, IN_ANY, ACT_FIRE, "runs a shell command for its output"),
+	P("getstatusoutput", CONTENT_PROCESS, IN_ANY, ACT_FIRE, "runs a shell command for its output"),
+	P("multiprocessing", CONTENT_PROCESS, IN_ANY, ACT_FIRE, "starts processes with multiprocessing"),
+
+	P("sys.executable", CONTENT_RESPAWN, IN_ANY, ACT_EXECUTABLE,
+	  "starts the Python interpreter again, so every child runs the hook too"),
+	P("_base_executable", CONTENT_RESPAWN, IN_ANY, ACT_EXECUTABLE,
+	  "starts the Python interpreter again, so every child runs the hook too"),
+	P("python", CONTENT_RESPAWN, IN_STRING | NOCASE | PREFIX, ACT_PYTHON_STRING,
+	  "starts a Python interpreter, which runs the hook again"),
+
+	P("socket", CONTENT_NETWORK, IN_ANY | PREFIX, ACT_FIRE, "uses sockets"),
+	P("urllib", CONTENT_NETWORK, IN_ANY | PREFIX, ACT_FIRE, "uses urllib"),
+	P("urlopen", CONTENT_NETWORK, IN_ANY, ACT_FIRE, "opens a URL"),
+	P("urlretrieve", CONTENT_NETWORK, IN_ANY, ACT_FIRE, "downloads a URL"),
+	P("http.client", CONTENT_NETWORK, IN_ANY, ACT_FIRE, "uses http.client"),
+	P("httplib", CONTENT_NETWORK, IN_ANY, ACT_FIRE, "uses httplib"),
+	P("requests.", CONTENT_NETWORK, IN_ANY, ACT_FIRE, "uses requests"),
+	P("import requests", CONTENT_NETWORK, IN_ANY, ACT_FIRE, "uses requests"),
+	P("httpx", CONTENT_NETWORK, IN_ANY, ACT_FIRE, "uses httpx"),
+	P("aiohttp", CONTENT_NETWORK, IN_ANY, ACT_FIRE, "uses aiohttp"),
+	P("ftplib", CONTENT_NETWORK, IN_ANY, ACT_FIRE, "uses ftplib"),
+	P("smtplib", CONTENT_NETWORK, IN_ANY, ACT_FIRE, "uses smtplib"),
+	P("telnetlib", CONTENT_NETWORK, IN_ANY, ACT_FIRE, "uses telnetlib"),
+	P("paramiko", CONTENT_NETWORK, IN_ANY, ACT_FIRE, "uses paramiko"),
+	P("http://", CONTENT_NETWORK, IN_STRING | NOCASE, ACT_FIRE, "contains a URL"),
+	P("https://", CONTENT_NETWORK, IN_STRING | NOCASE, ACT_FIRE, "contains a URL"),
+	P("ftp://", CONTENT_NETWORK, IN_STRING | NOCASE, ACT_FIRE, "contains a URL"),
+
+	P("bun", CONTENT_RUNTIME, IN_STRING | NOCASE, ACT_FIRE, "names the bun runtime"),
+	P("node", CONTENT_RUNTIME, IN_STRING | NOCASE, ACT_FIRE, "names the node runtime"),
+	P("nodejs", CONTENT_RUNTIME, IN_STRING | NOCASE, ACT_FIRE, "names the node runtime"),
+	P("deno", CONTENT_RUNTIME, IN_STRING | NOCASE, ACT_FIRE, "names the deno runtime"),
+	P("curl", CONTENT_RUNTIME, IN_STRING | NOCASE, ACT_FIRE, "names curl"),
+	P("wget", CONTENT_RUNTIME, IN_STRING | NOCASE, ACT_FIRE, "names wget"),
+	P("sh -c", CONTENT_RUNTIME, IN_STRING | NOCASE, ACT_FIRE, "runs a shell command"),
+	P("bash -c", CONTENT_RUNTIME, IN_STRING | NOCASE, ACT_FIRE, "runs a shell command"),
+	P("/bin/sh", CONTENT_RUNTIME, IN_STRING | NOCASE, ACT_FIRE, "names a shell"),
+	P("/bin/bash", CONTENT_RUNTIME, IN_STRING | NOCASE, ACT_FIRE, "names a shell"),
+	P("powershell", CONTENT_RUNTIME, IN_STRING | NOCASE, ACT_FIRE, "names PowerShell"),
+	P("pwsh", CONTENT_RUNTIME, IN_STRING | NOCASE, ACT_FIRE, "names PowerShell"),
+	P("cmd.exe", CONTENT_RUNTIME, IN_STRING | NOCASE, ACT_FIRE, "names cmd.exe"),
+	P("perl -e", CONTENT_RUNTIME, IN_STRING | NOCASE, ACT_FIRE, "runs perl code"),
+
+	P("signal.signal", CONTENT_EXIT_HOOK, IN_ANY, ACT_FIRE, "installs a signal handler"),
+	P("atexit", CONTENT_EXIT_HOOK, IN_ANY, ACT_FIRE, "registers an exit callback"),
+
+	P(".pth", CONTENT_SELF_REPAIR, IN_STRING, ACT_HOOK_PATH, "writes a .pth file"),
+	P("site-packages", CONTENT_SELF_REPAIR, IN_STRING, ACT_HOOK_PATH,
+	  "writes into site-packages"),
+	P("dist-packages", CONTENT_SELF_REPAIR, IN_STRING, ACT_HOOK_PATH,
+	  "writes into dist-packages"),
+	P("sitecustomize", CONTENT_SELF_REPAIR, IN_STRING, ACT_HOOK_PATH,
+	  "writes a customize module"),
+	P("usercustomize", CONTENT_SELF_REPAIR, IN_STRING, ACT_HOOK_PATH,
+	  "writes a customize module"),
+	P("getsitepackages", CONTENT_SELF_REPAIR, IN_ANY, ACT_HOOK_PATH,
+	  "writes into site-packages"),
+	P("getusersitepackages", CONTENT_SELF_REPAIR, IN_ANY, ACT_HOOK_PATH,
+	  "writes into site-packages"),
+	P("__file__", CONTENT_SELF_REPAIR, IN_ANY, ACT_HOOK_PATH, "rewrites its own file"),
+	P(".write(", CONTENT_SELF_REPAIR, IN_ANY, ACT_FILE_WRITE, NULL),
+	P(".write_text(", CONTENT_SELF_REPAIR, IN_ANY, ACT_FILE_WRITE, NULL),
+	P(".write_bytes(", CONTENT_SELF_REPAIR, IN_ANY, ACT_FILE_WRITE, NULL),
+	P("shutil.copy", CONTENT_SELF_REPAIR, IN_ANY | PREFIX, ACT_FILE_WRITE, NULL),
+	P("os.rename", CONTENT_SELF_REPAIR, IN_ANY, ACT_FILE_WRITE, NULL),
+	P("os.replace", CONTENT_SELF_REPAIR, IN_ANY, ACT_FILE_WRITE, NULL),
+	P("os.chmod", CONTENT_SELF_REPAIR, IN_ANY, ACT_FILE_WRITE, NULL),
+	P("os.utime", CONTENT_SELF_REPAIR, IN_ANY, ACT_FILE_WRITE, NULL),
+
+	P("/proc/self/cmdline", CONTENT_PROC_GUARD, IN_STRING, ACT_FIRE,
+	  "reads its own command line from /proc"),
+	P("/proc/self/", CONTENT_PROC_GUARD, IN_STRING, ACT_FIRE, "reads its own process state from /proc"),
+	P("cmdline", CONTENT_PROC_GUARD, IN_STRING, ACT_FIRE, "reads a process command line from /proc"),
+
+	P("os.environ.get", CONTENT_ENV_GUARD, IN_ANY, ACT_FIRE, "checks an environment variable"),
+	P("os.getenv", CONTENT_ENV_GUARD, IN_ANY, ACT_FIRE, "checks an environment variable"),
+	P("in os.environ", CONTENT_ENV_GUARD, IN_ANY, ACT_FIRE, "checks an environment variable"),
+	P("os.environ[", CONTENT_ENV_GUARD, IN_ANY, ACT_ENV_READ, "checks an environment variable"),
+
+	P("sys.argv", CONTENT_ARGV_GUARD, IN_ANY, ACT_FIRE, "checks the command-line arguments"),
+	P("sys.orig_argv", CONTENT_ARGV_GUARD, IN_ANY, ACT_FIRE, "checks the command-line arguments"),
+
+	P("DEVNULL", CONTENT_DETACH, IN_ANY, ACT_FIRE, "discards the child's output"),
+	P("/dev/null", CONTENT_DETACH, IN_STRING, ACT_FIRE, "discards output"),
+	P("setsid", CONTENT_DETACH, IN_ANY | NOCASE, ACT_FIRE, "starts a new session"),
+	P("start_new_session", CONTENT_DETACH, IN_ANY, ACT_FIRE, "starts a new session"),
+	P("daemon=True", CONTENT_DETACH, IN_ANY, ACT_FIRE, "starts a daemon thread"),
+	P("daemon = True", CONTENT_DETACH, IN_ANY, ACT_FIRE, "starts a daemon thread"),
+	P("setDaemon", CONTENT_DETACH, IN_ANY, ACT_FIRE, "starts a daemon thread"),
+	P("nohup", CONTENT_DETACH, IN_STRING | NOCASE, ACT_FIRE, "runs a command with nohup"),
+	P("DETACHED_PROCESS", CONTENT_DETACH, IN_ANY, ACT_FIRE, "starts a detached process"),
+	P("fork", CONTENT_DETACH, IN_ANY, ACT_FORK, "forks twice to detach"),
+};
+
+#define PATTERN_COUNT (sizeof(patterns) / sizeof(patterns[0]))
+
+/* Codec names that codecs.decode() and Python 2's str.decode() accept for decoding layers. */
+static const char *const codec_names[] = {
+	"base64", "base_64", "base64_codec", "hex", "hex_codec", "rot13", "rot_13",
+	"zlib", "zip", "zlib_codec", "bz2", "bz2_codec", "uu", "uu_codec",
+};
+
+/* Module names that, as a whole string literal, are imported by name: __import__('pty'). */
+static const struct {
+	const char *name;
+	enum content_feature feature;
+	const char *reason;
+} module_literals[] = {
+	{ "subprocess", CONTENT_PROCESS, "imports subprocess by name" },
+	{ "pty", CONTENT_PROCESS, "imports pty by name" },
+	{ "socket", CONTENT_NETWORK, "imports socket by name" },
+	{ "marshal", CONTENT_DECODING, "imports marshal by name" },
+};
+
+/* chr() calls at or above this count fire CONTENT_HIDDEN_NAME. */
+#define CHR_CALLS_MIN 4
+
+/* \x escapes in string literals at or above this count fire CONTENT_HIDDEN_NAME. */
+#define HEX_ESCAPES_MIN 8
+
+/* Per-call state beyond the report: evidence that only counts in combination. */
+struct scan {
+	const uint8_t *text;
+	size_t len;
+	struct content_report *out;
+	size_t chr_calls, chr_offset;
+	size_t fork_calls, fork_offset;
+	size_t hex_escapes, hex_escape_offset;
+	bool executable, python_string, hook_path, file_write;
+	size_t executable_offset, python_offset, hook_path_offset;
+	const char *executable_reason, *python_reason, *hook_path_reason;
+	size_t last_string_end; /* offset just past the latest closing quote, 0 if none */
+	uint8_t signatures[CONTENT_SIGNATURE_MAX_COUNT][CONTENT_SIGNATURE_MAX_LEN];
+	size_t signature_len[CONTENT_SIGNATURE_MAX_COUNT];
+	const char *signature_reason[CONTENT_SIGNATURE_MAX_COUNT];
+	size_t nsignatures;
+};
+
+static bool
+is_ident(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c >= 0x80;
+}
+
+static uint8_t
+lower(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c - 'A' + 'a') : c;
+}
+
+static bool
+is_space(uint8_t c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static size_t
+skip_spaces(const uint8_t *text, size_t len, size_t i)
+{
+	while (i < len && is_space(text[i]))
+		i++;
+	return i;
+}
+
+static void
+fire(struct content_report *out, enum content_feature feature, const char *reason, size_t offset)
+{
+	uint32_t bit = 1u << feature;
+
+	if (out->features & bit)
+		return;
+	out->features |= bit;
+	out->hits[feature].reason = reason;
+	out->hits[feature].offset = offset;
+}
+
+static bool
+match_at(const uint8_t *text, size_t len, size_t i, const uint8_t *frag, size_t flen,
+	 bool nocase, bool prefix)
+{
+	size_t k;
+
+	if (flen == 0 || flen > len - i)
+		return false;
+	for (k = 0; k < flen; k++) {
+		uint8_t c = text[i + k];
+
+		if (nocase ? lower(c) != lower(frag[k]) : c != frag[k])
+			return false;
+	}
+	if (is_ident(frag[0]) && i > 0 && is_ident(text[i - 1]))
+		return false;
+	if (!prefix && is_ident(frag[flen - 1]) && i + flen < len && is_ident(text[i + flen]))
+		return false;
+	return true;
+}
+
+/*
+ * Returns the offset just past a string literal starting at i (an optional
+ * prefix, then the quote), or 0 when there is none or it does not close.
+ * Sets *formatted for an f-string, whose text is computed.
+ */
+static size_t
+skip_literal(const uint8_t *text, size_t len, size_t i, bool *formatted)
+{
+	size_t n = 0, q;
+	uint8_t quote;
+	bool triple;
+
+	*formatted = false;
+	while (n < 3 && i + n < len && strchr("rRbBuUfF", text[i + n]) != NULL && text[i + n] != 0) {
+		if (lower(text[i + n]) == 'f')
+			*formatted = true;
+		n++;
+	}
+	i += n;
+	if (i >= len || (text[i] != '\'' && text[i] != '"'))
+		return 0;
+	quote = text[i];
+	triple = len - i >= 3 && text[i + 1] == quote && text[i + 2] == quote;
+	q = i + (triple ? 3 : 1);
+	while (q < len) {
+		if (text[q] == '\\') {
+			q += 2;
+			continue;
+		}
+		if (text[q] == quote) {
+			if (!triple)
+				return q + 1;
+			if (len - q >= 3 && text[q + 1] == quote && text[q + 2] == quote)
+				return q + 3;
+		}
+		if (!triple && (text[q] == '\n' || text[q] == '\r'))
+			return 0;
+		q++;
+	}
+	return 0;
+}
+
+/*
+ * Whether the call whose name ends at i has a computed first argument:
+ * anything but one plain string literal followed by ')' or ','. Inside a
+ * string literal an argument that opens with a quote or an escaped quote
+ * counts as plain, because the quoting of nested code cannot be followed.
+ */
+static bool
+call_arg_is_computed(const uint8_t *text, size_t len, size_t i, bool in_string)
+{
+	size_t a = skip_spaces(text, len, i), end;
+	bool formatted;
+
+	if (a < len && text[a] == '(') {
+		a = skip_spaces(text, len, a + 1);
+	} else if (!in_string && a > i && a < len && (is_ident(text[a]) || text[a] == '(')) {
+		/* Python 2's exec statement: exec code_string */
+	} else {
+		return false;
+	}
+	if (a >= len || text[a] == ')')
+		return false;
+	if (in_string)
+		return !(text[a] == '\'' || text[a] == '"' ||
+			 (text[a] == '\\' && a + 1 < len && (text[a + 1] == '\'' || text[a + 1] == '"')));
+	end = skip_literal(text, len, a, &formatted);
+	if (end == 0 || formatted)
+		return true;
+	end = skip_spaces(text, len, end);
+	return end >= len || (text[end] != ')' && text[end] != ',');
+}
+
+/* Whether os.environ[...] at i (just past the '[') is assigned to rather than read. */
+static bool
+environ_is_assigned(const uint8_t *text, size_t len, size_t i)
+{
+	size_t k;
+
+	for (k = i; k < len && text[k] != ']' && text[k] != '\n'; k++)
+		;
+	if (k >= len || text[k] != ']')
+		return false;
+	k = skip_spaces(text, len, k + 1);
+	if (k < len && text[k] == '=' && (k + 1 >= len || text[k + 1] != '='))
+		return true;
+	return len - k >= 2 && strchr("+-|", text[k]) != NULL && text[k] != 0 && text[k + 1] == '=';
+}
+
+static void
+apply_pattern(struct scan *sc, const struct pattern *p, size_t i, bool in_string)
+{
+	size_t after = i + p->len;
+
+	if (p->action == ACT_CALL_ARG) {
+		if (!(p->where & METHOD_OK) && i > 0 && sc->text[i - 1] == '.')
+			return; /* a method such as re.compile, not the builtin */
+		if (call_arg_is_computed(sc->text, sc->len, after, in_string))
+			fire(sc->out, p->feature, p->reason, i);
+		return;
+	}
+	switch (p->action) {
+	case ACT_FIRE:
+		fire(sc->out, p->feature, p->reason, i);
+		break;
+	case ACT_ENV_READ:
+		if (!environ_is_assigned(sc->text, sc->len, after))
+			fire(sc->out, p->feature, p->reason, i);
+		break;
+	case ACT_EXECUTABLE:
+		if (!sc->executable) {
+			sc->executable = true;
+			sc->executable_offset = i;
+			sc->executable_reason = p->reason;
+		}
+		break;
+	case ACT_PYTHON_STRING:
+		if (!sc->python_string) {
+			sc->python_string = true;
+			sc->python_offset = i;
+			sc->python_reason = p->reason;
+		}
+		break;
+	case ACT_HOOK_PATH:
+		if (!sc->hook_path) {
+			sc->hook_path = true;
+			sc->hook_path_offset = i;
+			sc->hook_path_reason = p->reason;
+		}
+		break;
+	case ACT_FILE_WRITE:
+		sc->file_write = true;
+		break;
+	case ACT_CHR:
+		if (skip_spaces(sc->text, sc->len, after) < sc->len &&
+		    sc->text[skip_spaces(sc->text, sc->len, after)] == '(' && sc->chr_calls++ == 0)
+			sc->chr_offset = i;
+		break;
+	case ACT_FORK:
+		if (skip_spaces(sc->text, sc->len, after) < sc->len &&
+		    sc->text[skip_spaces(sc->text, sc->len, after)] == '(' && sc->fork_calls++ == 0)
+			sc->fork_offset = i;
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+match_patterns(struct scan *sc, size_t i, bool in_string)
+{
+	unsigned where = in_string ? IN_STRING : IN_CODE;
+	uint8_t first = lower(sc->text[i]);
+	size_t k;
+
+	for (k = 0; k < PATTERN_COUNT; k++) {
+		const struct pattern *p = &patterns[k];
+
+		if (!(p->where & where) || lower((uint8_t)p->text[0]) != first)
+			continue;
+		if (match_at(sc->text, sc->len, i, (const uint8_t *)p->text, p->len,
+			     p->where & NOCASE, p->where & PREFIX))
+			apply_pattern(sc, p, i, in_string);
+	}
+}
+
+/* Fires CONTENT_NETWORK for a dotted IPv4 address with a port ("127.0.0.1:8000") at i. */
+static void
+check_ip_port(struct scan *sc, size_t i)
+{
+	const uint8_t *t = sc->text;
+	size_t k = i, part, digits;
+
+	if (i > 0 && (is_ident(t[i - 1]) || t[i - 1] == '.'))
+		return;
+	for (part = 0; part < 4; part++) {
+		for (digits = 0; k < sc->len && digits < 4 && t[k] >= '0' && t[k] <= '9'; digits++)
+			k++;
+		if (digits == 0 || digits > 3)
+			return;
+		if (part < 3) {
+			if (k >= sc->len || t[k] != '.')
+				return;
+			k++;
+		}
+	}
+	if (k + 1 < sc->len && t[k] == ':' && t[k + 1] >= '0' && t[k + 1] <= '9')
+		fire(sc->out, CONTENT_NETWORK, "contains an IP address and port", i);
+}
+
+/*
+ * Fires CONTENT_DECODING when the literal's body is a codec name such as
+ * 'base64', and the module_literals feature when it is one of those names.
+ */
+static void
+check_literal_body(struct scan *sc, size_t body, size_t body_len)
+{
+	size_t k, n;
+
+	for (k = 0; k < sizeof(codec_names) / sizeof(codec_names[0]); k++) {
+		n = strlen(codec_names[k]);
+		if (n == body_len && match_at(sc->text, sc->len, body,
+					      (const uint8_t *)codec_names[k], n, true, false)) {
+			fire(sc->out, CONTENT_DECODING, "decodes through a codec such as base64 or zlib", body);
+			return;
+		}
+	}
+	for (k = 0; k < sizeof(module_literals) / sizeof(module_literals[0]); k++) {
+		n = strlen(module_literals[k].name);
+		if (n == body_len && memcmp(sc->text + body, module_literals[k].name, n) == 0) {
+			fire(sc->out, module_literals[k].feature, module_literals[k].reason, body);
+			return;
+		}
+	}
+}
+
+/* Fires CONTENT_HIDDEN_NAME for two string literals joined with '+' at i. */
+static void
+check_literal_concat(struct scan *sc, size_t i)
+{
+	size_t back = i, ahead;
+	bool formatted;
+
+	while (back > 0 && is_space(sc->text[back - 1]))
+		back--;
+	if (sc->last_string_end == 0 || back != sc->last_string_end)
+		return;
+	ahead = skip_spaces(sc->text, sc->len, i + 1);
+	if (skip_literal(sc->text, sc->len, ahead, &formatted) != 0)
+		fire(sc->out, CONTENT_HIDDEN_NAME, "joins string literals with +", i);
+}
+
+/* Fires CONTENT_KNOWN_FRAGMENT when a decoded signature fragment starts at i. */
+static void
+match_signatures(struct scan *sc, size_t i)
+{
+	size_t k;
+
+	if (sc->out->features & (1u << CONTENT_KNOWN_FRAGMENT))
+		return;
+	for (k = 0; k < sc->nsignatures; k++) {
+		if (match_at(sc->text, sc->len, i, sc->signatures[k], sc->signature_len[k], true, false)) {
+			fire(sc->out, CONTENT_KNOWN_FRAGMENT, sc->signature_reason[k], i);
+			return;
+		}
+	}
+}
+
+/* Decodes every signature fragment into the scan's own buffers. */
+static void
+load_signatures(struct scan *sc)
+{
+	size_t k, n = content_signature_count();
+
+	if (n > CONTENT_SIGNATURE_MAX_COUNT)
+		n = CONTENT_SIGNATURE_MAX_COUNT;
+	for (k = 0; k < n; k++)
+		sc->signature_len[k] = content_signature_decode(k, sc->signatures[k],
+							       &sc->signature_reason[k]);
+	sc->nsignatures = n;
+}
+
+/*
+ * Walks the text once: '#' comments are skipped, string literals are
+ * tracked (any prefix, single or triple quotes, backslash escapes), and
+ * patterns are tried at every byte of code or string content.
+ * NOTE: f-string replacement fields are read as string content, so code
+ * inside them matches IN_STRING patterns, not IN_CODE ones.
+ */
+static void
+walk_text(struct scan *sc)
+{
+	const uint8_t *t = sc->text;
+	size_t len = sc->len, i = 0, body = 0;
+	uint8_t quote = 0;
+	bool triple = false;
+
+	while (i < len) {
+		uint8_t c = t[i];
+
+		if (quote == 0) {
+			if (c == '#') {
+				while (i < len && t[i] != '\n' && t[i] != '\r')
+					i++;
+				continue;
+			}
+			if (c == '\'' || c == '"') {
+				quote = c;
+				triple = len - i >= 3 && t[i + 1] == c && t[i + 2] == c;
+				i += triple ? 3 : 1;
+				body = i;
+				continue;
+			}
+			if (c == '+')
+				check_literal_concat(sc, i);
+			match_patterns(sc, i, false);
+			match_signatures(sc, i);
+			i++;
+			continue;
+		}
+
+		if (c == '\\') {
+			if (i + 1 < len && (t[i + 1] == 'x' || t[i + 1] == 'X') && sc->hex_escapes++ == 0)
+				sc->hex_escape_offset = i;
+			i += 2;
+			continue;
+		}
+		if (c == quote && (!triple || (len - i >= 3 && t[i + 1] == c && t[i + 2] == c))) {
+			check_literal_body(sc, body, i - body);
+			i += triple ? 3 : 1;
+			sc->last_string_end = i;
+			quote = 0;
+			continue;
+		}
+		if (!triple && (c == '\n' || c == '\r')) {
+			quote = 0; /* an unterminated literal ends at the line break */
+			i++;
+			continue;
+		}
+		if (c >= '0' && c <= '9')
+			check_ip_port(sc, i);
+		match_patterns(sc, i, true);
+		match_signatures(sc, i);
+		i++;
+	}
+}
+
+/* Fires the features that need two pieces of evidence or a count. */
+static void
+combine_evidence(struct scan *sc)
+{
+	struct content_report *out = sc->out;
+
+	if (out->features & (1u << CONTENT_PROCESS)) {
+		if (sc->executable)
+			fire(out, CONTENT_RESPAWN, sc->executable_reason, sc->executable_offset);
+		else if (sc->python_string)
+			fire(out, CONTENT_RESPAWN, sc->python_reason, sc->python_offset);
+	}
+	if (sc->hook_path && sc->file_write)
+		fire(out, CONTENT_SELF_REPAIR, sc->hook_path_reason, sc->hook_path_offset);
+	if (sc->chr_calls >= CHR_CALLS_MIN)
+		fire(out, CONTENT_HIDDEN_NAME, "builds text from chr() calls", sc->chr_offset);
+	if (sc->hex_escapes >= HEX_ESCAPES_MIN)
+		fire(out, CONTENT_HIDDEN_NAME, "spells text with \\x escapes", sc->hex_escape_offset);
+	if (sc->fork_calls >= 2)
+		fire(out, CONTENT_DETACH, "forks twice to detach", sc->fork_offset);
+}
+
+static bool
+is_encoded_byte(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '+' || c == '/' || c == '=' || c == '-' || c == '_';
+}
+
+/* Finds the longest run of base64 (standard or URL-safe) alphabet bytes, which covers hex. */
+static void
+measure_encoded_run(const uint8_t *text, size_t len, struct content_report *out)
+{
+	size_t i = 0, start;
+
+	while (i < len) {
+		if (!is_encoded_byte(text[i])) {
+			i++;
+			continue;
+		}
+		start = i;
+		while (i < len && is_encoded_byte(text[i]))
+			i++;
+		if (i - start > out->encoded_run) {
+			out->encoded_run = i - start;
+			out->encoded_run_offset = start;
+		}
+	}
+}
+
+/*
+ * Returns log2(x) for x > 0, accurate to about 1e-12, without libm: x is
+ * scaled into [1, 2) and ln(m) comes from the series of atanh((m-1)/(m+1)).
+ */
+static double
+log2_positive(double x)
+{
+	double exponent = 0.0, y, y2, term, sum = 0.0;
+	int k;
+
+	while (x >= 2.0) {
+		x /= 2.0;
+		exponent += 1.0;
+	}
+	while (x < 1.0) {
+		x *= 2.0;
+		exponent -= 1.0;
+	}
+	y = (x - 1.0) / (x + 1.0);
+	y2 = y * y;
+	term = y;
+	for (k = 1; k < 60; k += 2) {
+		sum += term / k;
+		term *= y2;
+	}
+	return exponent + 2.0 * sum / 0.69314718055994530942;
+}
+
+static double
+shannon_entropy(const uint8_t *text, size_t len)
+{
+	size_t counts[256] = { 0 };
+	double entropy = 0.0, p;
+	size_t i;
+
+	if (len == 0)
+		return 0.0;
+	for (i = 0; i < len; i++)
+		counts[text[i]]++;
+	for (i = 0; i < 256; i++) {
+		if (counts[i] == 0)
+			continue;
+		p = (double)counts[i] / (double)len;
+		entropy -= p * log2_positive(p);
+	}
+	return entropy;
+}
+
+static void
+measure_text(struct scan *sc, enum content_kind kind)
+{
+	struct content_report *out = sc->out;
+	size_t large = kind == CONTENT_PTH_LINE ? CONTENT_LARGE_PTH_LINE : CONTENT_LARGE_MODULE;
+
+	measure_encoded_run(sc->text, sc->len, out);
+	if (out->encoded_run >= CONTENT_ENCODED_RUN_MIN)
+		fire(out, CONTENT_ENCODED_RUN, "contains a long base64 or hex run", out->encoded_run_offset);
+
+	out->entropy = shannon_entropy(sc->text, sc->len);
+	if (sc->len >= CONTENT_ENTROPY_MIN_LEN && out->entropy >= CONTENT_ENTROPY_HIGH)
+		fire(out, CONTENT_HIGH_ENTROPY, "has high entropy, like packed or encrypted data", 0);
+
+	if (out->length > large)
+		fire(out, CONTENT_LARGE, kind == CONTENT_PTH_LINE ? "is an unusually long .pth line"
+								  : "is an unusually large module", 0);
+}
+
+int
+content_analyse(const uint8_t *text, size_t len, enum content_kind kind,
+		struct content_report *out)
+{
+	struct scan sc;
+
+	if (out == NULL || (text == NULL && len > 0) ||
+	    (kind != CONTENT_PTH_LINE && kind != CONTENT_MODULE))
+		return -EINVAL;
+
+	memset(out, 0, sizeof(*out));
+	out->length = len;
+	out->analysed = len > CONTENT_MAX_TEXT ? CONTENT_MAX_TEXT : len;
+	out->truncated = len > CONTENT_MAX_TEXT;
+	if (out->analysed == 0)
+		return 0;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.text = text;
+	sc.len = out->analysed;
+	sc.out = out;
+
+	load_signatures(&sc);
+	walk_text(&sc);
+	combine_evidence(&sc);
+	measure_text(&sc, kind);
+	return 0;
+}
+
+bool
+content_has(const struct content_report *report, enum content_feature feature)
+{
+	return report != NULL && (unsigned)feature < CONTENT_FEATURE_COUNT &&
+	       (report->features & (1u << feature)) != 0;
+}
+
+const char *
+content_feature_name(enum content_feature feature)
+{
+	static const char *const names[CONTENT_FEATURE_COUNT] = {
+		[CONTENT_DYNAMIC_CODE] = "dynamic-code",
+		[CONTENT_HIDDEN_NAME] = "hidden-name",
+		[CONTENT_DECODING] = "decoding",
+		[CONTENT_PROCESS] = "process",
+		[CONTENT_RESPAWN] = "respawn",
+		[CONTENT_NETWORK] = "network",
+		[CONTENT_RUNTIME] = "runtime",
+		[CONTENT_EXIT_HOOK] = "exit-hook",
+		[CONTENT_SELF_REPAIR] = "self-repair",
+		[CONTENT_PROC_GUARD] = "proc-guard",
+		[CONTENT_ENV_GUARD] = "env-guard",
+		[CONTENT_ARGV_GUARD] = "argv-guard",
+		[CONTENT_DETACH] = "detach",
+		[CONTENT_ENCODED_RUN] = "encoded-run",
+		[CONTENT_HIGH_ENTROPY] = "high-entropy",
+		[CONTENT_LARGE] = "large",
+		[CONTENT_KNOWN_FRAGMENT] = "known-fragment",
+	};
+
+	if ((unsigned)feature >= CONTENT_FEATURE_COUNT)
+		return NULL;
+	return names[feature];
+}
