@@ -129,7 +129,7 @@ parse_size(const char *text, size_t len, long long *out)
 	return true;
 }
 
-/* Parses "algorithm=digest" into e; returns NULL or why it is malformed. */
+/* Parses "algorithm=digest" into e. Returns NULL, or the reason it is malformed. */
 static const char *
 parse_hash(struct record_entry *e, const char *text, size_t len)
 {
@@ -153,7 +153,7 @@ parse_hash(struct record_entry *e, const char *text, size_t len)
 	return NULL;
 }
 
-/* Copies a path, turning '\' into '/'; NULL or why the path is malformed. */
+/* Copies a path, turning '\' into '/'. Returns NULL, or the reason it is malformed. */
 static const char *
 copy_path(struct record_entry *e, const char *text, size_t len, int *rc)
 {
@@ -198,19 +198,19 @@ reserve_entry(struct record *rec, size_t *cap)
 	return 0;
 }
 
-/* Parses one split RECORD row into e; returns NULL or why it is malformed. */
+/* Parses one split RECORD row into e. Returns NULL, or the reason it is malformed. */
 static const char *
 parse_row(struct record_entry *e, const struct csv_row *row, int *rc)
 {
 	const struct csv_field *f = row->fields;
-	const char *why;
+	const char *reason;
 
 	memset(e, 0, sizeof(*e));
 	e->size = -1;
 	if (row->nfields != 3)
 		return "row does not have 3 fields (path, hash, size)";
-	if (f[1].len > 0 && (why = parse_hash(e, f[1].data, f[1].len)) != NULL)
-		return why;
+	if (f[1].len > 0 && (reason = parse_hash(e, f[1].data, f[1].len)) != NULL)
+		return reason;
 	if (f[2].len > 0 && !parse_size(f[2].data, f[2].len, &e->size))
 		return "size is not a decimal byte count";
 	return copy_path(e, f[0].data, f[0].len, rc);
@@ -271,7 +271,7 @@ record_parse(struct record *rec, const char *data, size_t len)
 
 	for (at = skip_bom(data, len); at < len && rc == 0;) {
 		size_t n = record_length(data + at, len - at);
-		const char *why;
+		const char *reason;
 
 		if (is_blank(data + at, n))
 			goto next;
@@ -279,12 +279,12 @@ record_parse(struct record *rec, const char *data, size_t len)
 		if (rc < 0)
 			break;
 		if (csv_split(row, data + at, n) != 0)
-			why = row->error;
+			reason = row->error;
 		else
-			why = parse_row(&rec->entries[rec->count], row, &rc);
-		if (why && rc == 0)
-			prov_errors_add(&rec->errors, line, why);
-		else if (!why)
+			reason = parse_row(&rec->entries[rec->count], row, &rc);
+		if (reason && rc == 0)
+			prov_errors_add(&rec->errors, line, reason);
+		else if (!reason)
 			rec->count++;
 	next:
 		line += count_newlines(data + at, n);
@@ -309,7 +309,7 @@ record_parse_installed_files(struct record *rec, const char *data, size_t len)
 		size_t n = nl ? (size_t)(nl - (data + at)) : len - at;
 		size_t text_len = n > 0 && data[at + n - 1] == '\r' ? n - 1 : n;
 		struct record_entry *e;
-		const char *why;
+		const char *reason;
 
 		if (text_len > 0) {
 			rc = reserve_entry(rec, &cap);
@@ -318,10 +318,10 @@ record_parse_installed_files(struct record *rec, const char *data, size_t len)
 			e = &rec->entries[rec->count];
 			memset(e, 0, sizeof(*e));
 			e->size = -1;
-			why = copy_path(e, data + at, text_len, &rc);
-			if (why && rc == 0)
-				prov_errors_add(&rec->errors, line, why);
-			else if (!why)
+			reason = copy_path(e, data + at, text_len, &rc);
+			if (reason && rc == 0)
+				prov_errors_add(&rec->errors, line, reason);
+			else if (!reason)
 				rec->count++;
 		}
 		at += nl ? n + 1 : n;

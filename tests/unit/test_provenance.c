@@ -189,6 +189,24 @@ test_record_input_cap(void **state)
 }
 
 static void
+test_record_entry_cap(void **state)
+{
+	size_t rows = (size_t)RECORD_ENTRIES_MAX + 1, i;
+	char *text = malloc(rows * 4);
+	struct record rec;
+
+	assert_non_null(text);
+	for (i = 0; i < rows; i++)
+		memcpy(text + 4 * i, "a,,\n", 4);
+	record_init(&rec);
+	assert_int_equal(record_parse(&rec, text, rows * 4), -E2BIG);
+	assert_int_equal(rec.count, RECORD_ENTRIES_MAX);
+	assert_string_equal(rec.entries[RECORD_ENTRIES_MAX - 1].path, "a");
+	record_free(&rec);
+	free(text);
+}
+
+static void
 test_record_nul_in_path(void **state)
 {
 	static const char text[] = "a\0b.pth,,\nc,,\n";
@@ -630,6 +648,31 @@ test_dpkg_shared_path_keeps_owner(void **state)
 	dpkg_index_free(&index);
 }
 
+static void
+test_dpkg_path_cap(void **state)
+{
+	size_t rows = (size_t)DPKG_PATHS_MAX + 1, i, n = 0;
+	char *text = malloc(rows * 10);
+	struct dpkg_index index;
+
+	assert_non_null(text);
+	for (i = 0; i < rows; i++) {
+		int w = snprintf(text + n, 10, "/%07zx\n", i);
+
+		assert_int_equal(w, 9);
+		n += 9;
+	}
+	dpkg_index_init(&index);
+	assert_int_equal(dpkg_index_add_list(&index, "big", 3, text, n), -E2BIG);
+	assert_int_equal(index.npaths, DPKG_PATHS_MAX);
+	assert_non_null(dpkg_index_find(&index, "/0000000", 8));
+	assert_non_null(dpkg_index_find(&index, "/00fffff", 8));
+	assert_null(dpkg_index_find(&index, "/0100000", 8));
+	assert_true(index.text_bytes <= DPKG_TEXT_MAX);
+	dpkg_index_free(&index);
+	free(text);
+}
+
 /* Builds the index the way a scan would: status, then every .list and .md5sums. */
 static void
 test_dpkg_real_database(void **state)
@@ -829,6 +872,7 @@ main(void)
 		cmocka_unit_test(test_record_digest_decoded),
 		cmocka_unit_test(test_record_many_errors_counted),
 		cmocka_unit_test(test_record_input_cap),
+		cmocka_unit_test(test_record_entry_cap),
 		cmocka_unit_test(test_record_nul_in_path),
 		cmocka_unit_test(test_record_verify_cases),
 		cmocka_unit_test(test_record_resolve_cases),
@@ -841,6 +885,7 @@ main(void)
 		cmocka_unit_test(test_dpkg_list_and_md5sums),
 		cmocka_unit_test(test_dpkg_without_status),
 		cmocka_unit_test(test_dpkg_shared_path_keeps_owner),
+		cmocka_unit_test(test_dpkg_path_cap),
 		cmocka_unit_test(test_dpkg_real_database),
 		cmocka_unit_test(test_conda_paths_data),
 		cmocka_unit_test(test_conda_files_only),
