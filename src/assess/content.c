@@ -41,9 +41,10 @@ struct pattern {
 #define P(s, f, w, a, r) { s, sizeof(s) - 1, f, w, a, r }
 
 /*
- * A pattern whose first (last) byte is an identifier character matches
- * only where the byte before (after) it is not one, so "popen" does not
- * match inside "xpopen2".
+ * A pattern that starts with an identifier character matches only where
+ * the byte before it is not one, and a pattern that ends with one only
+ * where the byte after it is not one (unless PREFIX is set). So "popen"
+ * does not match inside "xpopen2".
  */
 static const struct pattern patterns[] = {
 	P("exec", CONTENT_DYNAMIC_CODE, IN_ANY, ACT_CALL_ARG, "runs computed code with exec()"),
@@ -218,10 +219,17 @@ static const struct {
 /* chr() calls at or above this count fire CONTENT_HIDDEN_NAME. */
 #define CHR_CALLS_MIN 4
 
-/* \x escapes in string literals at or above this count fire CONTENT_HIDDEN_NAME. */
+/*
+ * \x escapes of printable ASCII in string literals at or above this count
+ * fire CONTENT_HIDDEN_NAME. Escapes of other bytes are binary data such as
+ * file magic numbers.
+ */
 #define HEX_ESCAPES_MIN 8
 
-/* Per-call state beyond the report: evidence that only counts in combination. */
+/* The maximum length of a literal that counts as a piece of a name split with '+'. */
+#define NAME_PIECE_MAX 12
+
+/* Per-call state beyond the report, such as evidence that only counts in combination. */
 struct scan {
 	const uint8_t *text;
 	size_t len;
@@ -233,6 +241,7 @@ struct scan {
 	size_t executable_offset, python_offset, hook_path_offset;
 	const char *executable_reason, *python_reason, *hook_path_reason;
 	size_t last_string_end; /* offset just past the latest closing quote, 0 if none */
+	size_t last_body, last_body_len; /* the latest literal's text between its quotes */
 	uint8_t signatures[CONTENT_SIGNATURE_MAX_COUNT][CONTENT_SIGNATURE_MAX_LEN];
 	size_t signature_len[CONTENT_SIGNATURE_MAX_COUNT];
 	const char *signature_reason[CONTENT_SIGNATURE_MAX_COUNT];
@@ -515,20 +524,71 @@ check_literal_body(struct scan *sc, size_t body, size_t body_len)
 	}
 }
 
-/* Fires CONTENT_HIDDEN_NAME for two string literals joined with '+' at i. */
+/*
+ * Whether text[start..start + len) looks like a piece of a split name:
+ * 1 to NAME_PIECE_MAX identifier bytes or dots, as in 'o' + 's'.
+ */
+static bool
+is_name_piece(const uint8_t *text, size_t start, size_t len)
+{
+	size_t k;
+
+	if (len == 0 || len > NAME_PIECE_MAX)
+		return false;
+	for (k = start; k < start + len; k++)
+		if (!is_ident(text[k]) && text[k] != '.')
+			return false;
+	return true;
+}
+
+/*
+ * Fires CONTENT_HIDDEN_NAME for two pieces of a name joined with '+' at i.
+ * Joined messages such as "usage: " + "\n" do not count.
+ */
 static void
 check_literal_concat(struct scan *sc, size_t i)
 {
-	size_t back = i, ahead;
+	size_t back = i, ahead, end, quote_len;
 	bool formatted;
 
 	while (back > 0 && is_space(sc->text[back - 1]))
 		back--;
-	if (sc->last_string_end == 0 || back != sc->last_string_end)
+	if (sc->last_string_end == 0 || back != sc->last_string_end ||
+	    !is_name_piece(sc->text, sc->last_body, sc->last_body_len))
 		return;
+
 	ahead = skip_spaces(sc->text, sc->len, i + 1);
-	if (skip_literal(sc->text, sc->len, ahead, &formatted) != 0)
-		fire(sc->out, CONTENT_HIDDEN_NAME, "joins string literals with +", i);
+	end = skip_literal(sc->text, sc->len, ahead, &formatted);
+	if (end == 0)
+		return;
+	while (sc->text[ahead] != '\'' && sc->text[ahead] != '"')
+		ahead++; /* the prefix letters */
+	quote_len = (end - ahead >= 6 && sc->text[ahead + 1] == sc->text[ahead] &&
+		     sc->text[ahead + 2] == sc->text[ahead]) ? 3 : 1;
+	if (is_name_piece(sc->text, ahead + quote_len, end - ahead - 2 * quote_len))
+		fire(sc->out, CONTENT_HIDDEN_NAME, "joins pieces of a name with +", i);
+}
+
+/* Whether the two bytes are hex digits that encode a printable ASCII byte. */
+static bool
+is_printable_hex_escape(const uint8_t *text, size_t len, size_t i)
+{
+	int value = 0;
+	size_t k;
+
+	if (len - i < 2)
+		return false;
+	for (k = i; k < i + 2; k++) {
+		uint8_t c = lower(text[k]);
+
+		if (c >= '0' && c <= '9')
+			value = value * 16 + (c - '0');
+		else if (c >= 'a' && c <= 'f')
+			value = value * 16 + (c - 'a' + 10);
+		else
+			return false;
+	}
+	return value >= 0x20 && value <= 0x7e;
 }
 
 /* Fires CONTENT_KNOWN_FRAGMENT when a decoded signature fragment starts at i. */
@@ -601,13 +661,16 @@ walk_text(struct scan *sc)
 		}
 
 		if (c == '\\') {
-			if (i + 1 < len && (t[i + 1] == 'x' || t[i + 1] == 'X') && sc->hex_escapes++ == 0)
+			if (i + 1 < len && (t[i + 1] == 'x' || t[i + 1] == 'X') &&
+			    is_printable_hex_escape(t, len, i + 2) && sc->hex_escapes++ == 0)
 				sc->hex_escape_offset = i;
 			i += 2;
 			continue;
 		}
 		if (c == quote && (!triple || (len - i >= 3 && t[i + 1] == c && t[i + 2] == c))) {
 			check_literal_body(sc, body, i - body);
+			sc->last_body = body;
+			sc->last_body_len = i - body;
 			i += triple ? 3 : 1;
 			sc->last_string_end = i;
 			quote = 0;
@@ -677,8 +740,9 @@ measure_encoded_run(const uint8_t *text, size_t len, struct content_report *out)
 }
 
 /*
- * Returns log2(x) for x > 0, accurate to about 1e-12, without libm: x is
- * scaled into [1, 2) and ln(m) comes from the series of atanh((m-1)/(m+1)).
+ * Computes log2(x) for x > 0 without libm. x is scaled into [1, 2), and
+ * ln of the rest comes from the atanh series in y = (x-1)/(x+1). Since
+ * y < 1/3, the 30 terms summed reach double precision.
  */
 static double
 log2_positive(double x)

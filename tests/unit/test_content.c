@@ -207,6 +207,10 @@ static const struct content_case lookalike_cases[] = {
 	{ "three-part version is no address", CONTENT_PTH_LINE,
 	  "import zz; zz.require('1.2.3:5')", 0 },
 	{ "popen2 name fragment", CONTENT_PTH_LINE, "import zz; zz.xpopen2()", 0 },
+	{ "joined message is no hidden name", CONTENT_PTH_LINE,
+	  "import sys; sys.stderr.write('zz: cannot start' + \"\\n\")", 0 },
+	{ "binary escapes are no hidden name", CONTENT_PTH_LINE,
+	  "import zz; zz.MAGIC = b'\\x89\\x00\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08'", 0 },
 	{ "site-packages path without a write", CONTENT_PTH_LINE,
 	  "import site; site.addsitedir('/opt/zz/lib/site-packages')", 0 },
 };
