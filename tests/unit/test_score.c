@@ -1,0 +1,138 @@
+/*
+ * Unit tests for assess/score: verdicts from provenance, the catalogue,
+ * the site allowlist and the content analyser, run on real hook lines.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "assess/score.h"
+
+static const char setuptools_line[] =
+	"import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os.environ.get(var, 'local') == "
+	"'local'; enabled and __import__('_distutils_hack').add_shim(); \n";
+/* The setuptools line with one statement appended, as a tampered copy would be. */
+static const char tampered_line[] =
+	"import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os.environ.get(var, 'local') == "
+	"'local'; enabled and __import__('_distutils_hack').add_shim(); os.system('id')\n";
+/* Starts this Python again with an encoded payload, so every child runs the hook too. */
+static const char respawn_line[] =
+	"import subprocess, sys, base64; subprocess.Popen([sys.executable, '-c', "
+	"base64.b64decode('cHJpbnQoMSk=')], stdout=subprocess.DEVNULL)\n";
+static const char plain_import[] = "import helper_startup\n";
+
+struct score_case {
+	const char *name;
+	const char *text;
+	bool executable;
+	enum prov_verdict provenance;
+	const char *owner;
+	bool conffile;
+	bool use_catalogue;
+	const char *allowed;
+	enum severity want_severity;
+	enum confidence want_confidence;
+};
+
+static const struct score_case cases[] = {
+	{ "known shape, package verified", setuptools_line, true, PROV_MATCH, "setuptools 65.5.0",
+	  false, true, NULL, SEV_INFO, CONF_HIGH },
+	{ "known shape, no record", setuptools_line, true, PROV_NOT_LISTED, NULL, false, true,
+	  NULL, SEV_LOW, CONF_MEDIUM },
+	{ "known shape, listed without hash", setuptools_line, true, PROV_NO_HASH, "setuptools",
+	  false, true, NULL, SEV_LOW, CONF_MEDIUM },
+	{ "tampered known shape", tampered_line, true, PROV_MISMATCH, "setuptools", false, true,
+	  NULL, SEV_HIGH, CONF_HIGH },
+	{ "tampered known shape, no record", tampered_line, true, PROV_NOT_LISTED, NULL, false,
+	  true, NULL, SEV_HIGH, CONF_HIGH },
+	{ "changed Debian conffile", plain_import, true, PROV_MISMATCH, "libpython3.11-minimal",
+	  true, false, NULL, SEV_MEDIUM, CONF_MEDIUM },
+	{ "changed packaged file", plain_import, true, PROV_MISMATCH, "example", false, false,
+	  NULL, SEV_HIGH, CONF_HIGH },
+	{ "unknown import, no record", plain_import, true, PROV_NOT_LISTED, NULL, false, false,
+	  NULL, SEV_MEDIUM, CONF_MEDIUM },
+	{ "unknown import, package verified", plain_import, true, PROV_MATCH, "example", false,
+	  false, NULL, SEV_LOW, CONF_MEDIUM },
+	{ "respawn from a verified wheel", respawn_line, true, PROV_MATCH, "evil-wheel", false,
+	  false, NULL, SEV_HIGH, CONF_HIGH },
+	{ "respawn, no record", respawn_line, true, PROV_NOT_LISTED, NULL, false, false, NULL,
+	  SEV_HIGH, CONF_HIGH },
+	{ "allowed by the site", plain_import, true, PROV_NOT_LISTED, NULL, false, false,
+	  "CA bundle injection by the platform team", SEV_INFO, CONF_HIGH },
+	{ "runs no code", "/opt/lib\n", false, PROV_NOT_LISTED, NULL, false, false, NULL,
+	  SEV_LOW, CONF_LOW },
+};
+
+static void
+run_case(const struct score_case *c)
+{
+	struct content_report report;
+	struct assess_input in;
+	struct finding f;
+	size_t len = strlen(c->text);
+
+	finding_init(&f, "pth-exec", "pth", SEV_LOW, CONF_LOW);
+	assert_int_equal(content_analyse((const uint8_t *)c->text, len, CONTENT_PTH_LINE, &report), 0);
+	memset(&in, 0, sizeof(in));
+	in.executable = c->executable;
+	in.provenance = c->provenance;
+	in.owner = c->owner;
+	in.conffile = c->conffile;
+	in.catalogue = c->use_catalogue ? catalogue_match_line(c->text, len) : NULL;
+	in.allowed = c->allowed;
+	in.content = &report;
+	print_message("case: %s\n", c->name);
+	assert_int_equal(assess_score(&in, &f), 0);
+	assert_int_equal(f.severity, c->want_severity);
+	assert_int_equal(f.confidence, c->want_confidence);
+	if (c->executable)
+		assert_true(f.nreasons > 0);
+	finding_free(&f);
+}
+
+static void
+test_score_cases(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&cases[i]);
+}
+
+/* The catalogue knows the setuptools line but not its tampered copy. */
+static void
+test_catalogue_sees_tampering(void **state)
+{
+	(void)state;
+	assert_non_null(catalogue_match_line(setuptools_line, strlen(setuptools_line)));
+	assert_null(catalogue_match_line(tampered_line, strlen(tampered_line)));
+}
+
+static void
+test_dangerous_features(void **state)
+{
+	(void)state;
+	assert_true(assess_feature_dangerous(CONTENT_PROCESS));
+	assert_true(assess_feature_dangerous(CONTENT_RESPAWN));
+	assert_true(assess_feature_dangerous(CONTENT_NETWORK));
+	assert_false(assess_feature_dangerous(CONTENT_DYNAMIC_CODE));
+	assert_false(assess_feature_dangerous(CONTENT_ENV_GUARD));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_score_cases),
+		cmocka_unit_test(test_catalogue_sees_tampering),
+		cmocka_unit_test(test_dangerous_features),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
