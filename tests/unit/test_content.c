@@ -8,6 +8,7 @@
  * addresses are 127.0.0.1, 10.0.0.1 and example.invalid.
  */
 #include <errno.h>
+#include <glob.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -274,7 +276,7 @@ lookalikes_table(void **state)
 		check_case(&lookalike_cases[i]);
 }
 
-/* Reads a file installed on this host, or returns 0 bytes when it is absent. */
+/* Reads a file installed on this host and returns its length, or 0 when it is absent. */
 static size_t
 read_host_file(const char *path, uint8_t *buf, size_t size)
 {
@@ -326,6 +328,80 @@ installed_benign_files(void **state)
 	}
 	if (checked == 0)
 		skip();
+}
+
+/*
+ * The distutils-precedence.pth files that pyenv's setuptools installed,
+ * whose default is 'local' or 'stdlib' by version, fire only the
+ * environment guard.
+ */
+static void
+installed_distutils_precedence(void **state)
+{
+	uint8_t buf[4096];
+	struct content_report report;
+	glob_t g;
+	size_t i, n, checked = 0;
+
+	(void)state;
+	if (glob("/root/.pyenv/versions/*/lib/python3.*/site-packages/distutils-precedence.pth",
+		 0, NULL, &g) != 0)
+		skip();
+	for (i = 0; i < g.gl_pathc; i++) {
+		n = read_host_file(g.gl_pathv[i], buf, sizeof(buf));
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			n--;
+		if (n == 0)
+			continue;
+		assert_int_equal(content_analyse(buf, n, CONTENT_PTH_LINE, &report), 0);
+		if (report.features != BIT(CONTENT_ENV_GUARD))
+			print_message("%s: features 0x%x\n", g.gl_pathv[i], report.features);
+		assert_int_equal(report.features, BIT(CONTENT_ENV_GUARD));
+		checked++;
+	}
+	globfree(&g);
+	assert_true(checked > 0);
+}
+
+/*
+ * Debian's python3-setuptools generates nspkg lines for one plain and two
+ * dotted namespaces with its own code, and none fires any feature.
+ */
+static void
+generated_nspkg_lines(void **state)
+{
+	static const char python[] = "/usr/bin/python3";
+	static const char command[] =
+		"/usr/bin/python3 -c '"
+		"from setuptools.namespaces import Installer\n"
+		"i = Installer.__new__(Installer)\n"
+		"for ns in (\"zope\", \"backports.ssl\", \"a.b.c\"):\n"
+		"    print(i._gen_nspkg_line(ns).rstrip())\n"
+		"' 2>/dev/null";
+	char line[8192];
+	struct content_report report;
+	FILE *p;
+	size_t n, lines = 0;
+
+	(void)state;
+	if (access(python, X_OK) != 0)
+		skip();
+	p = popen(command, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p) != NULL) {
+		n = strlen(line);
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		assert_true(n > 100);
+		assert_int_equal(content_analyse((const uint8_t *)line, n, CONTENT_PTH_LINE, &report), 0);
+		if (report.features != 0)
+			print_message("nspkg line %zu: features 0x%x\n", lines + 1, report.features);
+		assert_int_equal(report.features, 0);
+		lines++;
+	}
+	if (pclose(p) != 0 && lines == 0)
+		skip(); /* setuptools is not importable by this interpreter */
+	assert_int_equal(lines, 3);
 }
 
 /* Fills buf with bytes of the base64 alphabet from a fixed linear congruential sequence. */
@@ -471,6 +547,8 @@ main(void)
 		cmocka_unit_test(malicious_lines_table),
 		cmocka_unit_test(lookalikes_table),
 		cmocka_unit_test(installed_benign_files),
+		cmocka_unit_test(installed_distutils_precedence),
+		cmocka_unit_test(generated_nspkg_lines),
 		cmocka_unit_test(encoded_run_and_entropy),
 		cmocka_unit_test(entropy_of_known_texts),
 		cmocka_unit_test(large_line_and_module),
