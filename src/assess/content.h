@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Bytes analysed per text; the rest only counts towards the length. */
+/* The maximum bytes analysed per text. Bytes beyond it only count towards the length. */
 #define CONTENT_MAX_TEXT (1024u * 1024)
 
 /*
@@ -57,7 +57,7 @@ enum content_feature {
 	CONTENT_EXIT_HOOK,      /* signal handlers and atexit callbacks */
 	CONTENT_SELF_REPAIR,    /* writes .pth, site-packages or customize files, chmod */
 	CONTENT_PROC_GUARD,     /* reads /proc/self/cmdline or similar */
-	CONTENT_ENV_GUARD,      /* reads an environment variable as a trigger */
+	CONTENT_ENV_GUARD,      /* reads an environment variable, a possible trigger */
 	CONTENT_ARGV_GUARD,     /* reads sys.argv */
 	CONTENT_DETACH,         /* DEVNULL, setsid, start_new_session, daemon threads, fork */
 	CONTENT_ENCODED_RUN,    /* a run of CONTENT_ENCODED_RUN_MIN base64/hex bytes */
@@ -66,6 +66,11 @@ enum content_feature {
 	CONTENT_KNOWN_FRAGMENT, /* a literal fragment of published malicious hooks */
 	CONTENT_FEATURE_COUNT
 };
+/*
+ * NOTE: CONTENT_ENV_GUARD fires on any read of os.environ or os.getenv(),
+ * not only on a comparison, so setuptools' distutils-precedence.pth and
+ * the coverage and pytest-cov hooks fire it. Weigh it as weak evidence.
+ */
 
 /* The first match of one feature. */
 struct content_hit {
