@@ -66,6 +66,7 @@ enum content_feature {
 	CONTENT_KNOWN_FRAGMENT, /* a literal fragment of published malicious hooks */
 	CONTENT_FEATURE_COUNT
 };
+
 /*
  * NOTE: CONTENT_ENV_GUARD fires on any read of os.environ or os.getenv(),
  * not only on a comparison, so setuptools' distutils-precedence.pth and
