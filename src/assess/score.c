@@ -102,7 +102,7 @@ assess_score(const struct assess_input *in, struct finding *f)
 		return tolerate(finding_add_reason(f, "allowed by the site list: %s", in->allowed));
 	}
 	if (danger > 0) {
-		/* Dangerous code is high whoever installed it: malicious wheels have records too. */
+		/* Dangerous code is high even from a package, because malicious wheels have records too. */
 		f->severity = SEV_HIGH;
 		f->confidence = danger >= 2 || !verified ? CONF_HIGH : CONF_MEDIUM;
 		if (!verified)

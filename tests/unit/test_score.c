@@ -105,7 +105,7 @@ test_score_cases(void **state)
 		run_case(&cases[i]);
 }
 
-/* The catalogue knows the setuptools line but not its tampered copy. */
+/* The catalogue matches the setuptools line but not its tampered copy. */
 static void
 test_catalogue_sees_tampering(void **state)
 {
