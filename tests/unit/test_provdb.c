@@ -473,6 +473,41 @@ test_fixture_site_cached(void **state)
 	fsroot_close(&root);
 }
 
+/* Lookups in more directories than the cache keeps evict the oldest,
+ * and an evicted site directory is read again with the same result. */
+static void
+test_fixture_site_cache_evicts(void **state)
+{
+	struct fsroot root;
+	struct provdb db;
+	struct prov_result r;
+	char path[128];
+
+	(void)state;
+	assert_int_equal(fsroot_open(&root, tree), 0);
+	assert_int_equal(provdb_open(&db, &root), 0);
+
+	assert_int_equal(lookup_file(&db, &root, "/" SITE "/demo.pth", &r), 0);
+	assert_int_equal(r.verdict, PROV_MATCH);
+	for (unsigned i = 0; i < 2 * PROVDB_SITES_MAX; i++) {
+		assert_true(snprintf(path, sizeof(path), "/nowhere/d%u/e/f/x.pth", i) <
+		            (int)sizeof(path));
+		assert_int_equal(provdb_lookup(&db, path, (const uint8_t *)"x", 1, &r), 0);
+		assert_int_equal(r.verdict, PROV_NOT_LISTED);
+	}
+	/* Each lookup above loaded three new directories, so the cache has
+	 * been refilled several times and the first site was dropped. */
+	for (size_t i = 0; i < PROVDB_SITES_MAX; i++)
+		assert_non_null(db.sites[i]);
+
+	assert_int_equal(lookup_file(&db, &root, "/" SITE "/demo.pth", &r), 0);
+	assert_int_equal(r.verdict, PROV_MATCH);
+	assert_string_equal(r.owner, "demo 1.0 (RECORD)");
+
+	provdb_close(&db);
+	fsroot_close(&root);
+}
+
 static void
 test_fixture_relative_path_rejected(void **state)
 {
@@ -568,6 +603,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fixture_verdicts, fixture_setup,
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_fixture_site_cached, fixture_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_fixture_site_cache_evicts, fixture_setup,
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_fixture_relative_path_rejected, fixture_setup,
 		                                fixture_teardown),
