@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/hex.h"
+
 /*
  * The scanner has two layers. Frames are the levels whose keys and commas
  * it reads: top-level arrays and objects, the wrapper arrays, and the table
@@ -619,18 +621,6 @@ unescape_byte(unsigned char c)
 	return -1;
 }
 
-static int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Scans a key of an object frame, unescaping it for the wrapper names. A
  * backslash escapes exactly one byte here as in skipped strings, so the
@@ -682,7 +672,7 @@ scan_key(struct jdoc *d, const unsigned char **pp, const unsigned char *end)
 			}
 			p++;
 		} else { /* S_KEY_HEX */
-			int v = hex_value(*p);
+			int v = hex_digit(*p);
 
 			if (v < 0) {
 				d->key_other = true;

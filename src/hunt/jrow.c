@@ -12,6 +12,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/hex.h"
 #include "hunt/jdoc.h"
 
 #define STRINGIFY_VALUE(x) #x
@@ -424,28 +425,6 @@ utf8_sequence(const unsigned char *p, const unsigned char *end)
 	return 0;
 }
 
-static int
-hex4(const unsigned char *p)
-{
-	int value = 0, i;
-
-	for (i = 0; i < 4; i++) {
-		unsigned char c = p[i];
-		int digit;
-
-		if (c >= '0' && c <= '9')
-			digit = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			digit = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			digit = c - 'A' + 10;
-		else
-			return -1;
-		value = value * 16 + digit;
-	}
-	return value;
-}
-
 static char *
 put_utf8(char *o, uint32_t cp)
 {
@@ -484,13 +463,13 @@ read_unicode_escape(struct parser *ps, const unsigned char *p, char **o, struct 
 	uint32_t cp;
 	int used = 6;
 
-	if (ps->end - p < 6 || (high = hex4(p + 2)) < 0)
+	if (ps->end - p < 6 || (high = hex_uint16((const char *)p + 2)) < 0)
 		return fail(ps, p, "invalid \\u escape");
 	cp = (uint32_t)high;
 	if (high >= 0xD800 && high <= 0xDBFF) {
 		if (ps->end - p < 12 || p[6] != '\\' || p[7] != 'u')
 			return fail(ps, p, "unpaired UTF-16 surrogate");
-		low = hex4(p + 8);
+		low = hex_uint16((const char *)p + 8);
 		if (low < 0)
 			return fail(ps, p + 6, "invalid \\u escape");
 		if (low < 0xDC00 || low > 0xDFFF)

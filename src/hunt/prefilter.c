@@ -10,6 +10,8 @@
 #define HAVE_X86 0
 #endif
 
+#include "core/hex.h"
+
 static inline unsigned char
 fold(unsigned char c)
 {
@@ -35,17 +37,6 @@ static const char *const python_suffixes[] = {
 	"pycacheprefix", "executable", "breakpoint", "_frozen_modules", "core",
 };
 
-static int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = fold(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
  * The needles are ASCII and Kusto folds ASCII letters only, so a \uXXXX
  * escape can only hide part of one when it encodes an ASCII letter, '.'
@@ -58,7 +49,7 @@ escape_may_spell_needle(const unsigned char *hex)
 	int d[4], i, c;
 
 	for (i = 0; i < 4; i++) {
-		d[i] = hex_value(hex[i]);
+		d[i] = hex_digit(hex[i]);
 		if (d[i] < 0)
 			return true; /* not a valid escape: let the parser report it */
 	}

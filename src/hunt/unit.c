@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "core/hex.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
 #include "hunt/huntint.h"
@@ -356,23 +357,6 @@ load_columns(struct unit *u, const char *data, size_t len, long line)
 	return 0;
 }
 
-static int
-hex4(const char *p)
-{
-	int v = 0, i;
-
-	for (i = 0; i < 4; i++) {
-		char c = p[i];
-		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-
-		if (d < 0)
-			return -1;
-		v = v * 16 + d;
-	}
-	return v;
-}
-
 /*
  * Copies JSON text into out with what strict JSON readers reject but
  * Windows and Linux produce replaced by U+FFFD: \uXXXX escapes of
@@ -399,10 +383,10 @@ repair_json_text(const char *data, size_t len, struct strbuf *out)
 			continue;
 		}
 		if (data[i] == '\\' && i + 6 <= len) {
-			int unit = hex4(data + i + 2);
+			int unit = hex_uint16(data + i + 2);
 			bool high = unit >= 0xD800 && unit <= 0xDBFF, low = unit >= 0xDC00 && unit <= 0xDFFF;
 			int next = i + 12 <= len && data[i + 6] == '\\' && data[i + 7] == 'u'
-				? hex4(data + i + 8) : -1;
+				? hex_uint16(data + i + 8) : -1;
 
 			if (high && next >= 0xDC00 && next <= 0xDFFF) {
 				if (strbuf_append(out, data + i, 12) < 0)

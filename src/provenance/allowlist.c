@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
+
 #define HEX_DIGITS (2 * ALLOWLIST_DIGEST_LEN)
 
 /* Spells a numeric macro as a string literal, so messages follow the limits. */
@@ -14,18 +16,6 @@ static bool
 is_blank(char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static int
@@ -73,7 +63,7 @@ parse_line(const char *p, size_t len, uint8_t digest[ALLOWLIST_DIGEST_LEN],
 	if (end - i < HEX_DIGITS)
 		return "invalid SHA-256 digest: expected 64 hex digits";
 	for (j = 0; j < HEX_DIGITS; j++) {
-		int v = hex_value(p[i + j]);
+		int v = hex_digit((unsigned char)p[i + j]);
 
 		if (v < 0)
 			return "invalid SHA-256 digest: expected 64 hex digits";

@@ -7,6 +7,8 @@
 
 #include <jansson.h>
 
+#include "core/hex.h"
+
 void
 conda_meta_init(struct conda_meta *meta)
 {
@@ -50,7 +52,7 @@ decode_sha256(const json_t *value, unsigned char out[32])
 {
 	const char *text = json_string_value(value);
 
-	return text && json_string_length(value) == 64 && prov_hex_decode(text, 32, out);
+	return text && json_string_length(value) == 64 && hex_decode(text, 32, out);
 }
 
 static int

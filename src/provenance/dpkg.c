@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/hex.h"
+
 #define MD5_HEX_LEN 32
 
 /* A line of input without its "\n" (and without a "\r" before it). */
@@ -276,7 +278,7 @@ add_conffile(struct dpkg_index *index, size_t package, struct line l, size_t lin
 	word = pop_word(&l);
 	if (line_is(word, "newconffile"))
 		entry.source = DPKG_HASH_NONE;
-	else if (word.len != MD5_HEX_LEN || !prov_hex_decode(word.text, 16, entry.md5))
+	else if (word.len != MD5_HEX_LEN || !hex_decode(word.text, 16, entry.md5))
 		word.len = 0;
 	if (word.len == 0 || !path_is_valid(l)) {
 		prov_errors_add(&index->errors, line_no, "conffile line is not \"/path md5 [flags]\"");
@@ -444,7 +446,7 @@ dpkg_index_add_md5sums(struct dpkg_index *index, const char *package, size_t pac
 			continue;
 		/* dpkg writes two spaces; md5sum's binary mode writes " *". */
 		if (l.len < MD5_HEX_LEN + 2 || l.text[MD5_HEX_LEN] != ' ' ||
-		    !prov_hex_decode(l.text, 16, md5))
+		    !hex_decode(l.text, 16, md5))
 			goto malformed;
 		rel.text = l.text + MD5_HEX_LEN + 1;
 		rel.len = l.len - MD5_HEX_LEN - 1;

@@ -7,6 +7,7 @@
 
 #include <openssl/evp.h>
 
+#include "core/hex.h"
 #include "hunt/csv.h"
 
 void
@@ -34,33 +35,6 @@ prov_errors_add(struct prov_errors *errors, size_t line, const char *reason)
 		errors->first[errors->count].reason = reason;
 	}
 	errors->count++;
-}
-
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-bool
-prov_hex_decode(const char *text, size_t n, unsigned char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		int hi = hex_value(text[2 * i]), lo = hex_value(text[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return false;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return true;
 }
 
 static int

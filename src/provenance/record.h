@@ -133,9 +133,6 @@ enum prov_verdict record_verify(const struct record_entry *entry, const void *bu
 enum prov_verdict prov_compare_digest(const char *algorithm, const unsigned char *expected,
                                       size_t expected_len, const void *buf, size_t len);
 
-/* Decodes 2 * n hex digits (either case) from text into n bytes of out. */
-bool prov_hex_decode(const char *text, size_t n, unsigned char *out);
-
 /* Counts a malformed line and keeps its details while there is room. */
 void prov_errors_add(struct prov_errors *errors, size_t line, const char *reason);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "core/utf8.h"
 
 /*
@@ -297,18 +298,6 @@ read_literal(const uint8_t *line, size_t len, size_t i, const uint8_t **arg, siz
 	return true;
 }
 
-static int
-hex_value(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Appends code point cp as UTF-8; false when it does not fit or is invalid. */
 static bool
 put_utf8(uint32_t cp, char *out, size_t size, size_t *o)
@@ -388,7 +377,7 @@ decode_literal(const uint8_t *s, size_t len, char *out, size_t size, size_t *out
 				digits = 8;
 			i++;
 			for (k = 0; k < digits; k++, i++) {
-				int v = i < len ? hex_value(s[i]) : -1;
+				int v = i < len ? hex_digit(s[i]) : -1;
 
 				if (v < 0)
 					return false;
