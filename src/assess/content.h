@@ -8,7 +8,7 @@
  * comments and tracking string literals, and matches API names and
  * literal fragments. It allocates nothing: the report is filled in the
  * caller's struct, and its reason strings are static. Input beyond
- * CONTENT_MAX_TEXT bytes is not analysed and the report says so.
+ * CONTENT_MAX_TEXT bytes is not analysed, and the report marks it truncated.
  * content_analyse() fails only on invalid arguments (-EINVAL).
  */
 #ifndef SITEHOUND_ASSESS_CONTENT_H

@@ -25,7 +25,7 @@ const char hunt_usage[] =
 	"Run the T1546.018 detection over exported Microsoft Defender events\n"
 	"(DeviceFileEvents and DeviceRegistryEvents). FILE '-' is standard input.\n"
 	"\n"
-	"Formats are told from the content: advanced hunting and Log Analytics CSV\n"
+	"Formats are detected from the content: advanced hunting and Log Analytics CSV\n"
 	"exports, advanced hunting, Microsoft Graph and Log Analytics API JSON,\n"
 	"streaming API Event Hub messages and storage JSON lines, and JSON lines of\n"
 	"rows. One file may mix both tables.\n"

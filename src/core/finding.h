@@ -23,8 +23,8 @@ enum severity { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH };
 enum confidence { CONF_LOW, CONF_MEDIUM, CONF_HIGH };
 
 /*
- * What an event finding (from telemetry or a kernel notification) adds: the
- * action, who did it and where the record came from. Strings are NULL when
+ * The fields an event finding (from telemetry or a kernel notification) adds:
+ * the action, the actor and where the record came from. Strings are NULL when
  * absent; pid is 0 when unknown.
  */
 struct finding_event {

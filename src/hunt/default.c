@@ -180,8 +180,8 @@ score_writer(const struct event *ev, struct finding *f, bool known_benign_name)
 }
 
 /*
- * seed_matched says whether the published query returns this event; a file
- * that only resembles a hook is reported then, as info, and not otherwise.
+ * seed_matched is true when the published query returns this event. A file
+ * that only resembles a hook is reported, as info, only in that case.
  */
 static int
 file_finding(const struct event *ev, bool seed_matched, struct finding *f)
@@ -500,7 +500,7 @@ registry_finding(const struct event *ev, struct finding *f)
 	bool set = action_is(action, "RegistryValueSet") || action_is(action, "RegistryKeyCreated");
 	bool deleted = action_is(action, "RegistryValueDeleted");
 	const struct variable *var;
-	const char *scope;
+	const char *scope, *note;
 	struct key_parts k;
 	size_t at;
 	int rc = 1;
@@ -524,12 +524,17 @@ registry_finding(const struct event *ev, struct finding *f)
 		    finding_add_reason(f, "%s in %s %s", var->name, scope,
 				       deleted ? "was deleted" : var->effect) < 0)
 			goto nomem;
-		if (!deleted && value_note(var, data) &&
-		    finding_add_reason(f, "%s", value_note(var, data)) < 0)
+		note = deleted ? NULL : value_note(var, data);
+		if (note && finding_add_reason(f, "%s", note) < 0)
 			goto nomem;
-	} else if (at > 0 && (set || deleted)) {
+	} else if (at > 0) {
 		bool default_value = name.len == 0 || kql_equals_ci(name.data, name.len, "(Default)", 9);
-		enum severity sev = deleted ? SEV_INFO : default_value ? SEV_HIGH : SEV_LOW;
+		enum severity sev = SEV_LOW;
+
+		if (deleted)
+			sev = SEV_INFO;
+		else if (default_value)
+			sev = SEV_HIGH;
 
 		finding_init(f, deleted ? "hook-removed" : "registry-pythonpath", "registry-path", sev,
 			     CONF_MEDIUM);

@@ -86,7 +86,7 @@ void event_classify(struct event *ev, const char *category, size_t category_len)
 
 /*
  * Fills ev from a row object: either the row itself or a streaming record
- * whose "properties" object holds it (the record's "category" then names
+ * whose "properties" object contains it (the record's "category" then names
  * the table). Strings and numbers are read; objects, arrays and booleans
  * are ignored. Returns 0 or -EINVAL when obj is not an object.
  */

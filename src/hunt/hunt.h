@@ -1,11 +1,11 @@
 /*
  * hunt: runs a detection rule over exported Defender telemetry files.
  *
- * Each input is read as a stream in fixed-size buffers; its format is told
- * from its content (CSV, JSON Lines, or JSON documents; see csv.h and
- * jdoc.h). A prefilter (prefilter.h) throws out records that cannot match
- * before they are parsed, and only matches are kept, so memory does not
- * grow with the input. Large regular files are split across worker
+ * Each input is read as a stream in fixed-size buffers, and its format is
+ * detected from its content (CSV, JSON Lines, or JSON documents; see csv.h
+ * and jdoc.h). A prefilter (prefilter.h) throws out records that cannot
+ * match before they are parsed. Only matches are kept, so memory grows with
+ * the matches and not with the size of the input. Large regular files are split across worker
  * threads at record boundaries; results are the same for any number of
  * workers.
  *

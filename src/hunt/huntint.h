@@ -34,7 +34,7 @@ extern const char *const hunt_format_names[];
 /* One input file and what was learnt from its first bytes. */
 struct input {
 	const char *name;
-	int fd;                 /* open while the format is told; kept open for streams only */
+	int fd;                 /* open while the format is detected; stays open for streams only */
 	bool stream;             /* read sequentially: standard input or a pipe */
 	off_t size;             /* -1 when not a regular file */
 	dev_t dev;              /* identity of a regular file, checked when a part opens it */

@@ -34,7 +34,7 @@
 #define CONDA_META_BYTES_MAX (32u << 20)
 /* Path entries kept per record. */
 #define CONDA_META_PATHS_MAX (1u << 18)
-/* Longest name or version kept; a longer one is stored as "". */
+/* Maximum length of a kept name or version; a longer one is stored as "". */
 #define CONDA_META_FIELD_MAX 256
 
 struct conda_path {

@@ -41,7 +41,7 @@
 /* Largest single input: the status file of the 801-package system above
  * is under 1 MiB. */
 #define DPKG_INPUT_MAX (64u << 20)
-/* Longest package or architecture name accepted. */
+/* Maximum length of an accepted package or architecture name. */
 #define DPKG_NAME_MAX 256
 
 enum dpkg_hash_source {

@@ -1,6 +1,6 @@
 /*
  * provdb: the package databases of one scanned root, read once per scan,
- * to tell which package installed a file and whether its content still
+ * to find which package installed a file and whether its content still
  * matches what the package recorded.
  *
  * provdb_open() loads the Debian database (<root>/var/lib/dpkg/status and
@@ -51,7 +51,7 @@
 #define PROVDB_CONDA_PARENTS_MAX 8
 /* Diagnostics kept in detail; the rest are only counted. */
 #define PROVDB_DIAGS_MAX 64
-/* Longest owner string, such as "python3-setuptools 66.1.1-1". */
+/* Maximum length of an owner string, such as "python3-setuptools 66.1.1-1". */
 #define PROVDB_OWNER_MAX 512
 
 /* A problem with a database file: its path on the scanned system, the
@@ -81,7 +81,7 @@ struct provdb {
 	struct provdb_diags diags;
 };
 
-/* Who installed a file and how its content was checked. */
+/* The owner of a file and the way its content was checked. */
 struct prov_result {
 	enum prov_verdict verdict;
 	char owner[PROVDB_OWNER_MAX]; /* "" when no record lists the file */

@@ -224,7 +224,7 @@ test_classify_site_sourceless(void **state)
 }
 
 /*
- * A version directory with more digits than an int holds must be
+ * A version directory with more digits than an int can contain must be
  * classified without overflowing the minor version; the sanitizer build
  * turns an overflow into a failure.
  */
