@@ -123,6 +123,12 @@ assess_score(const struct assess_input *in, struct finding *f)
 		return tolerate(finding_add_reason(f, "differs from the record of %s, so it changed "
 						   "after installation", owner));
 	}
+	if (in->beside_known && !in->catalogue) {
+		f->severity = SEV_HIGH;
+		f->confidence = CONF_MEDIUM;
+		return tolerate(finding_add_reason(f, "added to a file whose other lines have a "
+						   "known benign shape; tools do not write such a line"));
+	}
 	if (in->catalogue)
 		return score_known_shape(in, verified, f);
 	if (verified && unusual == 0) {

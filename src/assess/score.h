@@ -24,6 +24,9 @@ struct assess_input {
 	bool conffile;                   /* a Debian conffile, which an administrator may edit */
 	const struct catalogue_entry *catalogue; /* the known benign shape, or NULL */
 	const char *allowed;             /* the --allow comment for its SHA-256, or NULL */
+	/* Another line of the same file has a known benign shape and this one does not:
+	 * a statement added to a tool's hook. */
+	bool beside_known;
 	const struct content_report *content;    /* NULL when the content is not known */
 };
 

@@ -16,6 +16,18 @@ void fput_escaped(const char *s, FILE *fp);
 /* Opens FILE for the output, refusing to write through a symbolic link. */
 FILE *open_output(const char *path);
 
+struct allowlist;
+
+/* Largest --allow file read; a site lists its own few hooks. */
+#define ALLOW_FILE_MAX (4u << 20)
+
+/*
+ * Reads and parses the --allow file at path into *out. Each bad line is
+ * printed as "sitehound: FILE:LINE: reason" and skipped. Returns 0, or -1
+ * after printing why the file could not be read.
+ */
+int load_allowlist(const char *path, struct allowlist *out);
+
 int cmd_hunt(int argc, char **argv);
 extern const char hunt_usage[];
 

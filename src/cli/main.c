@@ -19,6 +19,7 @@
 #include "core/escape.h"
 #include "core/finding.h"
 #include "out/out.h"
+#include "provenance/allowlist.h"
 #include "python/version.h"
 #include "scan/discover.h"
 #include "scan/scan.h"
@@ -72,6 +73,9 @@ static const char scan_usage[] =
 	"      --network-mounts      also search NFS, CIFS and FUSE file systems\n"
 	"      --max-file-size BYTES read at most BYTES of one file (default 67108864);\n"
 	"                            a larger file is reported\n"
+	"      --allow FILE          hooks the site accepts: one SHA-256 of a whole hook\n"
+	"                            file per line, then a comment saying why; such\n"
+	"                            hooks are reported as info\n"
 	"  -h, --help                show this help\n"
 	"\n"
 	"A relative PATH is taken from the current directory, or from the root of\n"
@@ -128,8 +132,10 @@ on_finding(const struct finding *f, void *opaque)
 	struct scan_ctx *ctx = opaque;
 	int rc;
 
-	if (f->severity < ctx->min_severity)
+	if (f->severity < ctx->min_severity) {
+		ctx->out.below++;
 		return 0;
+	}
 	rc = out_finding(&ctx->out, f);
 	if (rc < 0) {
 		ctx->write_error = rc;
@@ -296,7 +302,7 @@ usage_error(const char *option, const char *value, const char *help)
 }
 
 enum { OPT_MIN_SEVERITY = 256, OPT_PYTHON_VERSION, OPT_MAX_DEPTH, OPT_NETWORK_MOUNTS,
-       OPT_MAX_FILE_SIZE };
+       OPT_MAX_FILE_SIZE, OPT_ALLOW };
 
 /*
  * Makes relative PATH arguments absolute against the working directory
@@ -357,14 +363,16 @@ cmd_scan(int argc, char **argv)
 		{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
 		{ "network-mounts", no_argument, NULL, OPT_NETWORK_MOUNTS },
 		{ "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE },
+		{ "allow", required_argument, NULL, OPT_ALLOW },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct scan_options opts;
 	struct scan_callbacks cb;
 	struct scan_ctx ctx;
+	struct allowlist allow;
 	enum out_format format = OUT_TEXT;
-	const char *output = NULL;
+	const char *output = NULL, *allow_file = NULL;
 	bool list_sites = false, version_given = false;
 	char **paths = NULL, **owned = NULL;
 	FILE *fp = stdout;
@@ -414,6 +422,9 @@ cmd_scan(int argc, char **argv)
 				return usage_error("--max-file-size", optarg,
 						   "use a positive number of bytes");
 			break;
+		case OPT_ALLOW:
+			allow_file = optarg;
+			break;
 		case 'h':
 			fputs(scan_usage, stdout);
 			return EXIT_CLEAN;
@@ -445,6 +456,15 @@ cmd_scan(int argc, char **argv)
 	}
 	opts.paths = paths;
 	opts.now = time(NULL);
+	memset(&allow, 0, sizeof(allow));
+	if (allow_file) {
+		if (load_allowlist(allow_file, &allow) < 0) {
+			free(paths);
+			free_owned(owned, opts.npaths);
+			return EXIT_ERROR;
+		}
+		opts.allow = &allow;
+	}
 
 	if (output) {
 		fp = open_output(output);
@@ -453,18 +473,21 @@ cmd_scan(int argc, char **argv)
 			print_escaped_stderr(output);
 			fprintf(stderr, "' for writing: %s\n",
 				errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+			allowlist_free(&allow);
 			free(paths);
 			free_owned(owned, opts.npaths);
 			return EXIT_ERROR;
 		}
 	}
 	out_init(&ctx.out, fp, format);
+	ctx.out.min_severity = ctx.min_severity;
 	cb.on_finding = on_finding;
 	cb.on_diag = on_diag;
 	cb.on_install = list_sites ? on_install : NULL;
 	cb.ctx = &ctx;
 
 	rc = list_sites ? scan_list_sites(&opts, &cb) : scan_run(&opts, &cb);
+	allowlist_free(&allow);
 	free(paths);
 	free_owned(owned, opts.npaths);
 	if (rc == 0 && list_sites && ctx.installations == 0 && format == OUT_TEXT &&

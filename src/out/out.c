@@ -27,6 +27,8 @@ out_init(struct out_writer *w, FILE *fp, enum out_format format)
 	w->format = format;
 	w->count = 0;
 	memset(w->by_severity, 0, sizeof(w->by_severity));
+	w->below = 0;
+	w->min_severity = SEV_INFO;
 }
 
 int
@@ -321,15 +323,24 @@ int
 out_finish(struct out_writer *w, bool partial)
 {
 	if (w->format == OUT_TEXT) {
-		if (w->count == 0 &&
+		if (w->count == 0 && w->below == 0 &&
 		    fprintf(w->fp, "%s\n", partial ? "no startup hooks found in the paths that could be read"
 						   : "no startup hooks found") < 0)
 			return -EIO;
+		if (w->count == 0 && w->below > 0 &&
+		    fprintf(w->fp, "no findings at or above %s", severity_name(w->min_severity)) < 0)
+			return -EIO;
 		if (w->count > 0 &&
-		    fprintf(w->fp, "%lu finding%s: %lu high, %lu medium, %lu low, %lu info\n",
+		    fprintf(w->fp, "%lu finding%s: %lu high, %lu medium, %lu low, %lu info",
 			    w->count, w->count == 1 ? "" : "s", w->by_severity[SEV_HIGH],
 			    w->by_severity[SEV_MEDIUM], w->by_severity[SEV_LOW],
 			    w->by_severity[SEV_INFO]) < 0)
+			return -EIO;
+		if (w->below > 0 &&
+		    fprintf(w->fp, "; %lu below %s not shown (--min-severity info lists them)",
+			    w->below, severity_name(w->min_severity)) < 0)
+			return -EIO;
+		if ((w->count > 0 || w->below > 0) && fputc('\n', w->fp) == EOF)
 			return -EIO;
 	}
 	if (fflush(w->fp) != 0)

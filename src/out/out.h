@@ -20,6 +20,8 @@ struct out_writer {
 	enum out_format format;
 	unsigned long count; /* findings written so far */
 	unsigned long by_severity[SEV_HIGH + 1];
+	unsigned long below;         /* findings the caller left out under min_severity */
+	enum severity min_severity;  /* the caller's reporting threshold, for the summary */
 };
 
 void out_init(struct out_writer *w, FILE *fp, enum out_format format);
@@ -27,7 +29,8 @@ __attribute__((warn_unused_result))
 int out_finding(struct out_writer *w, const struct finding *f);
 /*
  * Ends the output; the text table prints its summary line here, noting a
- * partial scan when some paths could not be read.
+ * partial scan when some paths could not be read and how many findings
+ * fell below the threshold.
  */
 __attribute__((warn_unused_result))
 int out_finish(struct out_writer *w, bool partial);

@@ -249,6 +249,43 @@ form_reason(enum module_form form)
 	return NULL;
 }
 
+/* Whether the module file is Python source that the content analyser can read. */
+static bool
+is_source_path(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 3 && strcmp(path + n - 3, ".py") == 0;
+}
+
+/* Reads the module behind a customize finding and assesses it. */
+static int
+assess_module(struct scanner *s, const struct candidate *c, struct finding *f)
+{
+	struct hook_facts facts;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	bool truncated = false, text;
+	int rc;
+
+	if (c->form == FORM_PACKAGE || c->form == FORM_SOURCE)
+		text = is_source_path(c->path);
+	else
+		text = false;
+	rc = fsroot_read_file(&s->root, c->path, s->opts->max_file_size, &buf, &len, &truncated);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc < 0) {
+		scanner_diag(s, c->path, 0, -rc, "cannot read the module to assess it");
+		return 0;
+	}
+	rc = scanner_hook_facts(s, c->path, buf, len, !truncated, &facts);
+	if (rc == 0)
+		rc = scanner_assess(s, &facts, CONTENT_MODULE, text ? buf : NULL, len, f);
+	free(buf);
+	return rc;
+}
+
 static int
 report_candidate(struct scanner *s, const struct candidate *c, const char *module,
 		 const struct candidate *winner, const struct ranges *r, bool active)
@@ -281,6 +318,8 @@ report_candidate(struct scanner *s, const struct candidate *c, const char *modul
 					winner->path, module);
 	if (rc == 0 && reason)
 		rc = finding_add_reason(&f, "%s", reason);
+	if (rc == 0)
+		rc = assess_module(s, c, &f);
 	if (rc < 0) {
 		finding_free(&f);
 		return rc;

@@ -255,6 +255,25 @@ ranges_add(struct ranges *r, uint32_t lo, uint32_t hi, const char *label)
 	return r->label ? 0 : -ENOMEM;
 }
 
+/* Reports what could not be read in the package databases, once at the end of the scan. */
+static void
+report_provdb_problems(struct scanner *s)
+{
+	const struct provdb_diags *d = &s->prov.diags;
+	size_t i;
+	char *more = NULL;
+
+	for (i = 0; i < d->count && i < PROVDB_DIAGS_MAX; i++)
+		scanner_diag(s, d->first[i].path ? d->first[i].path : "/var/lib/dpkg",
+			     (long)d->first[i].line, 0, d->first[i].message);
+	if (d->count > PROVDB_DIAGS_MAX &&
+	    asprintf(&more, "%zu more problems in package databases were not listed",
+		     d->count - PROVDB_DIAGS_MAX) >= 0) {
+		scanner_diag(s, "/var/lib/dpkg", 0, 0, more);
+		free(more);
+	}
+}
+
 static void
 scanner_free(struct scanner *s)
 {
@@ -271,6 +290,10 @@ scanner_free(struct scanner *s)
 	free(s->site_ranges);
 	strmap_free(&s->ranges_index);
 	strmap_free(&s->reported);
+	if (s->prov_state == PROV_DB_OPEN) {
+		report_provdb_problems(s);
+		provdb_close(&s->prov);
+	}
 	fsroot_close(&s->root);
 }
 

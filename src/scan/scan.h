@@ -18,6 +18,7 @@
 
 #include "core/finding.h"
 
+struct allowlist;
 struct install;
 
 struct scan_options {
@@ -29,6 +30,7 @@ struct scan_options {
 	bool network_mounts;        /* also search NFS, CIFS and FUSE mounts */
 	size_t max_file_size;       /* bytes read from one file at most */
 	time_t now;                 /* stamped on every finding */
+	const struct allowlist *allow; /* hooks the site accepts by SHA-256; NULL for none */
 };
 
 /* A problem with one input that did not stop the scan. */

@@ -17,9 +17,11 @@
 #include "core/finding.h"
 #include "core/strlist.h"
 #include "core/strmap.h"
+#include "assess/content.h"
 #include "python/version.h"
 #include "scan/discover.h"
 #include "scan/fsroot.h"
+#include "scan/provdb.h"
 #include "scan/scan.h"
 
 /* Distinct .pth rule sets across all releases; the table has fewer. */
@@ -58,7 +60,36 @@ struct scanner {
 	size_t nsite_ranges;
 	struct strmap ranges_index; /* site directory path -> index in site_ranges */
 	struct strmap reported;     /* "rule\npath" keys already reported */
+	struct provdb prov;         /* package databases of the root, valid when PROV_DB_OPEN */
+	enum { PROV_DB_CLOSED, PROV_DB_OPEN, PROV_DB_FAILED } prov_state;
 };
+
+/* What is known about one hook file, gathered once for all of its findings. */
+struct hook_facts {
+	struct prov_result prov; /* the package record that lists it and the hash check */
+	const char *allowed;     /* the --allow comment for its SHA-256, or NULL */
+	size_t known_lines;      /* executable lines with a known benign shape (.pth files) */
+	bool complete;           /* the whole file was read */
+};
+
+/*
+ * Fills out for the hook file at path whose content is buf[0..len);
+ * complete is false when the file was cut at the read cap, and then no
+ * hash is compared. Returns 0 or -ENOMEM.
+ */
+__attribute__((warn_unused_result))
+int scanner_hook_facts(struct scanner *s, const char *path, const uint8_t *buf, size_t len,
+		       bool complete, struct hook_facts *out);
+/*
+ * Sets the severity, confidence, owner and reasons of f, a finding for
+ * code (one .pth line or a whole module, NULL when it is not Python text)
+ * from facts. A finding whose rule gave it less than medium (the hook does
+ * not run as things stand) stays there unless its code is dangerous.
+ * Returns 0 or -ENOMEM.
+ */
+__attribute__((warn_unused_result))
+int scanner_assess(struct scanner *s, const struct hook_facts *facts, enum content_kind kind,
+		   const uint8_t *code, size_t len, struct finding *f);
 
 /* Hands f to the finding callback and frees it; returns the callback's verdict. */
 __attribute__((warn_unused_result))

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "python/pth.h"
+#include "provenance/catalogue.h"
 #include "scan/scanner.h"
 
 /* Executable lines tracked per file; a longer file is reported as such. */
@@ -212,7 +213,8 @@ mentions_exit(const uint8_t *line, size_t len)
 
 static int
 report_exec_line(struct scanner *s, const char *path, const struct ranges *r,
-		 const uint8_t *buf, const struct exec_line *e, const struct pth_eval *ev)
+		 const uint8_t *buf, const struct exec_line *e, const struct pth_eval *ev,
+		 const struct hook_facts *facts)
 {
 	unsigned runs = e->runs & ~ev->blocked;
 	unsigned here = runs & ev->in_range, elsewhere = runs & ~ev->in_range;
@@ -266,6 +268,8 @@ report_exec_line(struct scanner *s, const char *path, const struct ranges *r,
 		rc = finding_add_reason(&f, "symbolic link to %s, which CPython follows", ev->link_target);
 	if (rc == 0 && mentions_exit(buf + e->offset, e->len[v]))
 		rc = finding_add_reason(&f, "calls an exit function: if it runs, interpreter start-up stops here");
+	if (rc == 0)
+		rc = scanner_assess(s, facts, CONTENT_PTH_LINE, buf + e->offset, e->len[v], &f);
 	if (rc < 0) {
 		finding_free(&f);
 		return rc;
@@ -485,7 +489,7 @@ check_pth_link(struct scanner *s, const char *path, const struct ranges *r)
  */
 static int
 read_pth_or_report(struct scanner *s, const char *path, const struct ranges *r, uint8_t **buf,
-		   size_t *len)
+		   size_t *len, bool *complete)
 {
 	struct stat st;
 	bool truncated = false;
@@ -513,6 +517,7 @@ read_pth_or_report(struct scanner *s, const char *path, const struct ranges *r, 
 			? "named pipe: CPython opens it at start-up and blocks until someone writes to it"
 			: "not a regular file: CPython opens and reads it at start-up"));
 	rc = fsroot_read_file(&s->root, path, s->opts->max_file_size, buf, len, &truncated);
+	*complete = !truncated;
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc < 0) {
@@ -540,19 +545,45 @@ read_pth_or_report(struct scanner *s, const char *path, const struct ranges *r, 
 	return 0;
 }
 
+/* The hook facts of a .pth file, with the number of its lines that have a known benign shape. */
+static int
+gather_pth_facts(struct scanner *s, const char *path, const uint8_t *buf, size_t len,
+		 bool complete, const struct pth_eval *ev, struct hook_facts *facts)
+{
+	size_t i;
+	int rc, v;
+
+	rc = scanner_hook_facts(s, path, buf, len, complete, facts);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < ev->count; i++) {
+		const struct exec_line *e = &ev->lines[i];
+
+		if (e->runs == 0)
+			continue;
+		v = first_bit(e->runs);
+		if (catalogue_match_line((const char *)buf + e->offset, e->len[v]))
+			facts->known_lines++;
+	}
+	return 0;
+}
+
 int
 scan_pth_file(struct scanner *s, const char *path, const struct ranges *r,
 	      struct strlist *additions, int depth, unsigned *aborted)
 {
 	struct pth_eval ev;
+	struct hook_facts facts;
 	const char *name = strrchr(path, '/');
 	uint8_t *buf;
 	size_t len = 0, i;
+	bool complete = false;
 	char *dir, *reason;
 	int rc;
 
 	name = name ? name + 1 : path;
-	rc = read_pth_or_report(s, path, r, &buf, &len);
+	memset(&facts, 0, sizeof(facts));
+	rc = read_pth_or_report(s, path, r, &buf, &len, &complete);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;
 	dir = path_dirname(path);
@@ -571,8 +602,10 @@ scan_pth_file(struct scanner *s, const char *path, const struct ranges *r,
 		scanner_diag(s, path, 0, 0, "too many import lines; only the first ones were reported");
 		rc = 0;
 	}
+	if (rc == 0 && ev.count > 0)
+		rc = gather_pth_facts(s, path, buf, len, complete, &ev, &facts);
 	for (i = 0; i < ev.count && rc == 0; i++)
-		rc = report_exec_line(s, path, r, buf, &ev.lines[i], &ev);
+		rc = report_exec_line(s, path, r, buf, &ev.lines[i], &ev, &facts);
 	if (aborted)
 		*aborted |= ev.aborts;
 	if (rc == 0 && (ev.aborts & ev.in_range & ~ev.blocked)) {

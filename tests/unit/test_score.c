@@ -35,37 +35,42 @@ struct score_case {
 	bool conffile;
 	bool use_catalogue;
 	const char *allowed;
+	bool beside_known;
 	enum severity want_severity;
 	enum confidence want_confidence;
 };
 
 static const struct score_case cases[] = {
 	{ "known shape, package verified", setuptools_line, true, PROV_MATCH, "setuptools 65.5.0",
-	  false, true, NULL, SEV_INFO, CONF_HIGH },
+	  false, true, NULL, false, SEV_INFO, CONF_HIGH },
 	{ "known shape, no record", setuptools_line, true, PROV_NOT_LISTED, NULL, false, true,
-	  NULL, SEV_LOW, CONF_MEDIUM },
+	  NULL, false, SEV_LOW, CONF_MEDIUM },
 	{ "known shape, listed without hash", setuptools_line, true, PROV_NO_HASH, "setuptools",
-	  false, true, NULL, SEV_LOW, CONF_MEDIUM },
+	  false, true, NULL, false, SEV_LOW, CONF_MEDIUM },
 	{ "tampered known shape", tampered_line, true, PROV_MISMATCH, "setuptools", false, true,
-	  NULL, SEV_HIGH, CONF_HIGH },
+	  NULL, false, SEV_HIGH, CONF_HIGH },
 	{ "tampered known shape, no record", tampered_line, true, PROV_NOT_LISTED, NULL, false,
-	  true, NULL, SEV_HIGH, CONF_HIGH },
+	  true, NULL, false, SEV_HIGH, CONF_HIGH },
 	{ "changed Debian conffile", plain_import, true, PROV_MISMATCH, "libpython3.11-minimal",
-	  true, false, NULL, SEV_MEDIUM, CONF_MEDIUM },
+	  true, false, NULL, false, SEV_MEDIUM, CONF_MEDIUM },
 	{ "changed packaged file", plain_import, true, PROV_MISMATCH, "example", false, false,
-	  NULL, SEV_HIGH, CONF_HIGH },
+	  NULL, false, SEV_HIGH, CONF_HIGH },
 	{ "unknown import, no record", plain_import, true, PROV_NOT_LISTED, NULL, false, false,
-	  NULL, SEV_MEDIUM, CONF_MEDIUM },
+	  NULL, false, SEV_MEDIUM, CONF_MEDIUM },
 	{ "unknown import, package verified", plain_import, true, PROV_MATCH, "example", false,
-	  false, NULL, SEV_LOW, CONF_MEDIUM },
+	  false, NULL, false, SEV_LOW, CONF_MEDIUM },
 	{ "respawn from a verified wheel", respawn_line, true, PROV_MATCH, "evil-wheel", false,
-	  false, NULL, SEV_HIGH, CONF_HIGH },
-	{ "respawn, no record", respawn_line, true, PROV_NOT_LISTED, NULL, false, false, NULL,
+	  false, NULL, false, SEV_HIGH, CONF_HIGH },
+	{ "respawn, no record", respawn_line, true, PROV_NOT_LISTED, NULL, false, false, NULL, false,
 	  SEV_HIGH, CONF_HIGH },
 	{ "allowed by the site", plain_import, true, PROV_NOT_LISTED, NULL, false, false,
-	  "CA bundle injection by the platform team", SEV_INFO, CONF_HIGH },
-	{ "runs no code", "/opt/lib\n", false, PROV_NOT_LISTED, NULL, false, false, NULL,
+	  "CA bundle injection by the platform team", false, SEV_INFO, CONF_HIGH },
+	{ "runs no code", "/opt/lib\n", false, PROV_NOT_LISTED, NULL, false, false, NULL, false,
 	  SEV_LOW, CONF_LOW },
+	{ "import added beside a known shape", plain_import, true, PROV_NOT_LISTED, NULL, false,
+	  false, NULL, true, SEV_HIGH, CONF_MEDIUM },
+	{ "known shape beside another line", setuptools_line, true, PROV_NOT_LISTED, NULL, false,
+	  true, NULL, true, SEV_LOW, CONF_MEDIUM },
 };
 
 static void
@@ -85,6 +90,7 @@ run_case(const struct score_case *c)
 	in.conffile = c->conffile;
 	in.catalogue = c->use_catalogue ? catalogue_match_line(c->text, len) : NULL;
 	in.allowed = c->allowed;
+	in.beside_known = c->beside_known;
 	in.content = &report;
 	print_message("case: %s\n", c->name);
 	assert_int_equal(assess_score(&in, &f), 0);
