@@ -16,6 +16,7 @@
 #include "hunt/hunt.h"
 #include "out/out.h"
 #include "out/seedrows.h"
+#include "provenance/allowlist.h"
 
 /* More workers than this gain nothing on one file system. */
 #define JOBS_MAX 64
@@ -46,6 +47,10 @@ const char hunt_usage[] =
 	"  -j, --jobs N              use N worker threads (default: one per processor)\n"
 	"      --min-severity LEVEL  report findings at or above LEVEL: info, low\n"
 	"                            (default), medium or high (default rule)\n"
+	"      --allow FILE          hooks the site accepts: one SHA-256 of a whole hook\n"
+	"                            file per line, then a comment saying why; events\n"
+	"                            whose SHA256 column is listed become info\n"
+	"                            (default rule)\n"
 	"      --stats               print what was read from each file to standard\n"
 	"                            error\n"
 	"  -h, --help                show this help\n"
@@ -55,7 +60,7 @@ const char hunt_usage[] =
 	"Exit status: 0 nothing found, 1 results reported, 2 an error (including a\n"
 	"FILE that could not be read).\n";
 
-enum { OPT_RULE = 256, OPT_SINCE, OPT_NOW, OPT_MIN_SEVERITY, OPT_STATS };
+enum { OPT_RULE = 256, OPT_SINCE, OPT_NOW, OPT_MIN_SEVERITY, OPT_STATS, OPT_ALLOW };
 
 static int
 hunt_usage_error(const char *option, const char *value, const char *help)
@@ -285,6 +290,7 @@ cmd_hunt(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "min-severity", required_argument, NULL, OPT_MIN_SEVERITY },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "allow", required_argument, NULL, OPT_ALLOW },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -294,7 +300,8 @@ cmd_hunt(int argc, char **argv)
 		.min_severity = SEV_LOW,
 	};
 	enum seedrows_format format = SEEDROWS_TEXT;
-	const char *output = NULL, *since = NULL;
+	const char *output = NULL, *since = NULL, *allow_file = NULL;
+	struct allowlist allow;
 	bool now_given = false, stats = false;
 	struct hunt_result res;
 	unsigned long count = 0;
@@ -351,6 +358,9 @@ cmd_hunt(int argc, char **argv)
 		case OPT_STATS:
 			stats = true;
 			break;
+		case OPT_ALLOW:
+			allow_file = optarg;
+			break;
 		case 'h':
 			fputs(hunt_usage, stdout);
 			return EXIT_CLEAN;
@@ -389,14 +399,26 @@ cmd_hunt(int argc, char **argv)
 		      "(--since all, or the default rule without --since)\n", stderr);
 	if (check_inputs(argv + optind, (size_t)(argc - optind)) < 0)
 		return EXIT_ERROR;
+	if (allow_file && opt.rule == HUNT_RULE_SEED)
+		fputs("sitehound: warning: --allow has no effect with --rule seed, which returns "
+		      "the published query's rows unchanged\n", stderr);
+	memset(&allow, 0, sizeof(allow));
+	if (allow_file && opt.rule != HUNT_RULE_SEED) {
+		if (load_allowlist(allow_file, &allow) < 0)
+			return EXIT_ERROR;
+		opt.allow = &allow;
+	}
 
 	if (output) {
 		fp = open_output_unless_input(output, argv + optind, (size_t)(argc - optind));
-		if (!fp)
+		if (!fp) {
+			allowlist_free(&allow);
 			return EXIT_ERROR;
+		}
 	}
 
 	rc = hunt_run(&opt, argv + optind, (size_t)(argc - optind), &res);
+	allowlist_free(&allow);
 	if (rc == -ENOMEM) {
 		fputs("sitehound: out of memory\n", stderr);
 		if (fp != stdout)

@@ -10,9 +10,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "core/strbuf.h"
 #include "hunt/hookpath.h"
 #include "hunt/writer.h"
+#include "provenance/allowlist.h"
+#include "provenance/catalogue.h"
 
 /* Windows paths reach 32767 UTF-16 units; UTF-8 may need 3 bytes each. */
 #define FULL_PATH_MAX (32768 * 3)
@@ -615,4 +618,40 @@ default_match(const struct event *ev, kql_ticks time, bool has_time,
 	if (seed_matched)
 		return seed_only_finding(ev, &row, f);
 	return 0;
+}
+
+/* Reads a 64-digit hex SHA-256 column into digest; false when the column is anything else. */
+static bool
+parse_sha256(struct event_str col, unsigned char digest[32])
+{
+	return col.len == 64 && hex_decode(col.data, 32, digest);
+}
+
+int
+default_check_hash(const struct event *ev, const struct allowlist *allow, struct finding *f)
+{
+	const struct allowlist_entry *allowed = NULL;
+	const struct catalogue_entry *known;
+	unsigned char digest[32];
+	int rc;
+
+	if (ev->table != TABLE_FILE || strcmp(f->rule, "hook-removed") == 0 ||
+	    !parse_sha256(ev->col[COL_SHA256], digest))
+		return 0;
+	if (allow)
+		allowed = allowlist_find(allow, digest);
+	if (allowed) {
+		f->severity = SEV_INFO;
+		f->confidence = CONF_HIGH;
+		rc = finding_add_reason(f, "allowed by the site list: %s", allowed->comment);
+		return rc == -E2BIG ? 0 : rc;
+	}
+	known = catalogue_match_sha256(digest);
+	if (!known)
+		return 0;
+	if (f->severity > SEV_LOW)
+		f->severity = SEV_LOW;
+	rc = finding_add_reason(f, "its SHA-256 is that of a known benign file (%s, written by %s)",
+				known->id, known->owner);
+	return rc == -E2BIG ? 0 : rc;
 }

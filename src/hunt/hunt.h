@@ -33,11 +33,14 @@ enum hunt_rule { HUNT_RULE_DEFAULT, HUNT_RULE_SEED };
 /* One record longer than this is reported and skipped. */
 #define HUNT_RECORD_MAX ((size_t)16 * 1024 * 1024)
 
+struct allowlist;
+
 struct hunt_options {
 	enum hunt_rule rule;
 	struct hunt_window window;
 	unsigned jobs;              /* worker threads, at least 1 */
 	enum severity min_severity; /* default rule: findings below are not kept */
+	const struct allowlist *allow; /* default rule: hooks the site accepts; NULL for none */
 };
 
 /* The text columns of a seed result row, in output order. */

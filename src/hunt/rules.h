@@ -47,4 +47,16 @@ __attribute__((warn_unused_result))
 int default_match(const struct event *ev, kql_ticks time, bool has_time,
 		  const struct hunt_window *window, struct finding *f);
 
+struct allowlist;
+
+/*
+ * Uses the SHA-256 of the event's file, when the event has one, for what
+ * telemetry allows of the assessment: a hash on the site's allowlist
+ * (allow may be NULL) makes f info; the hash of a known benign file from
+ * the catalogue makes an executable hook at most low. f must be a finding
+ * that default_match() returned for ev. Returns 0 or -ENOMEM.
+ */
+__attribute__((warn_unused_result))
+int default_check_hash(const struct event *ev, const struct allowlist *allow, struct finding *f);
+
 #endif

@@ -294,6 +294,11 @@ evaluate_at(struct run *run, struct unit *u, kql_ticks time, bool has_time)
 		rc = default_match(ev, time, has_time, &opt->window, &f);
 		if (rc <= 0)
 			return rc;
+		rc = default_check_hash(ev, opt->allow, &f);
+		if (rc < 0) {
+			finding_free(&f);
+			return rc;
+		}
 		if (f.severity < opt->min_severity) {
 			finding_free(&f);
 			return 0;

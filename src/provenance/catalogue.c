@@ -1,6 +1,10 @@
 #include "provenance/catalogue.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "provenance/record.h"
 
 /*
  * The longest catalogued shape is about 1 KiB (pytest-cov.pth); a
@@ -181,6 +185,63 @@ catalogue_match_module(const char *text, size_t len)
 		if (e->kind == CATALOGUE_MODULE && !e->holes &&
 		    equal_with_lf(text, len, e->shape, e->shape_len))
 			return e;
+	}
+	return NULL;
+}
+
+/* Whole-file digests of the exact entries: the shape, then with "\n", then with "\r\n". */
+#define ENDINGS 3
+
+static struct {
+	unsigned char digest[32];
+	const struct catalogue_entry *entry;
+} *hash_table;
+static size_t hash_count;
+static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
+
+static void
+build_hash_table(void)
+{
+	static const char *const endings[ENDINGS] = { "", "\n", "\r\n" };
+	size_t i, k, n, dlen;
+	char *buf;
+
+	hash_table = calloc(catalogue_entry_count * ENDINGS, sizeof(*hash_table));
+	if (!hash_table)
+		return;
+	for (i = 0; i < catalogue_entry_count; i++) {
+		const struct catalogue_entry *e = &catalogue_entries[i];
+
+		if (e->holes)
+			continue;
+		for (k = 0; k < ENDINGS; k++) {
+			unsigned char digest[PROV_DIGEST_MAX];
+
+			n = e->shape_len + strlen(endings[k]);
+			buf = malloc(n ? n : 1);
+			if (!buf)
+				continue;
+			memcpy(buf, e->shape, e->shape_len);
+			memcpy(buf + e->shape_len, endings[k], strlen(endings[k]));
+			if (prov_digest("sha256", buf, n, digest, &dlen) == 0 && dlen == 32) {
+				memcpy(hash_table[hash_count].digest, digest, 32);
+				hash_table[hash_count].entry = e;
+				hash_count++;
+			}
+			free(buf);
+		}
+	}
+}
+
+const struct catalogue_entry *
+catalogue_match_sha256(const unsigned char digest[32])
+{
+	size_t i;
+
+	pthread_once(&hash_once, build_hash_table);
+	for (i = 0; i < hash_count; i++) {
+		if (memcmp(hash_table[i].digest, digest, 32) == 0)
+			return hash_table[i].entry;
 	}
 	return NULL;
 }

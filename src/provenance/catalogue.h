@@ -96,6 +96,17 @@ const struct catalogue_entry *catalogue_match_line(const char *line, size_t len)
 const struct catalogue_entry *catalogue_match_module(const char *text, size_t len);
 
 /*
+ * Finds the exact entry whose whole file has this SHA-256: the shape alone,
+ * or followed by "\n" or "\r\n" (a module with every line ending as
+ * CRLF is not covered). Telemetry carries a file's hash but not its
+ * content, so this is the only catalogue check it allows. The digests are
+ * computed on the first call, once per process and safe across threads.
+ * Returns NULL when no entry has that hash or the digests could not be
+ * computed.
+ */
+const struct catalogue_entry *catalogue_match_sha256(const unsigned char digest[32]);
+
+/*
  * Matches one template or exact entry against text[0..len) as given, with
  * no line-ending handling. Fills *m (may be NULL) with the hole bindings
  * on success. Exposed so tests can check each entry on its own.

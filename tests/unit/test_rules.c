@@ -17,6 +17,7 @@
 
 #include "hunt/rules.h"
 #include "hunt/writer.h"
+#include "provenance/allowlist.h"
 
 #define HOUR (INT64_C(3600) * KQL_TICKS_PER_SECOND)
 /* 2024-05-03T12:30:00Z in ticks from the Unix epoch. */
@@ -505,6 +506,64 @@ test_default_pth_by_writer(void **state)
 	}
 }
 
+/* The SHA-256 of setuptools' distutils-precedence.pth (with its final newline). */
+static const char distutils_sha256[] =
+	"2638ce9e2500e572a5e0de7faed6661eb569d1b696fcba07b0dd223da5f5d224";
+
+/* An event's SHA256 column: the site allowlist makes it info, a known benign file at most low. */
+static void
+test_default_hash_checks(void **state)
+{
+	struct event ev = file_event("FileCreated", "/usr/lib/python3.11/site-packages",
+				     "evil.pth", "bash", "bash");
+	struct allowlist allow;
+	const char *list_text;
+	char text[200];
+	struct finding f;
+
+	(void)state;
+	/* No hash: the writer decides. */
+	assert_int_equal(run_default(&ev, &f), 1);
+	assert_int_equal(default_check_hash(&ev, NULL, &f), 0);
+	assert_int_equal(f.severity, SEV_HIGH);
+	finding_free(&f);
+
+	/* The exact file setuptools writes, even from a shell, is at most low. */
+	set_column(&ev, COL_SHA256, distutils_sha256);
+	assert_int_equal(run_default(&ev, &f), 1);
+	assert_int_equal(default_check_hash(&ev, NULL, &f), 0);
+	assert_int_equal(f.severity, SEV_LOW);
+	assert_non_null(strstr(f.reasons[f.nreasons - 1], "setuptools-distutils-precedence-local"));
+	finding_free(&f);
+
+	/* A hash the site allows is info with the site's comment. */
+	set_column(&ev, COL_SHA256,
+		   "B51149E8B35ED9AC7D1A3892382AC0D2C42E89A12E65679D8CF895323FFC7934");
+	list_text = "b51149e8b35ed9ac7d1a3892382ac0d2c42e89a12e65679d8cf895323ffc7934 CA bundle hook\n";
+	assert_int_equal(allowlist_parse(list_text, strlen(list_text), &allow), 0);
+	assert_int_equal(run_default(&ev, &f), 1);
+	assert_int_equal(default_check_hash(&ev, &allow, &f), 0);
+	assert_int_equal(f.severity, SEV_INFO);
+	assert_int_equal(f.confidence, CONF_HIGH);
+	snprintf(text, sizeof(text), "allowed by the site list: CA bundle hook");
+	assert_string_equal(f.reasons[f.nreasons - 1], text);
+	finding_free(&f);
+
+	/* An unknown hash and a malformed column change nothing. */
+	set_column(&ev, COL_SHA256,
+		   "0000000000000000000000000000000000000000000000000000000000000000");
+	assert_int_equal(run_default(&ev, &f), 1);
+	assert_int_equal(default_check_hash(&ev, &allow, &f), 0);
+	assert_int_equal(f.severity, SEV_HIGH);
+	finding_free(&f);
+	set_column(&ev, COL_SHA256, "not a digest");
+	assert_int_equal(run_default(&ev, &f), 1);
+	assert_int_equal(default_check_hash(&ev, &allow, &f), 0);
+	assert_int_equal(f.severity, SEV_HIGH);
+	finding_free(&f);
+	allowlist_free(&allow);
+}
+
 /* A high hook stays high when a shell writes it. */
 static void
 test_default_high_stays_high(void **state)
@@ -832,6 +891,7 @@ main(void)
 		cmocka_unit_test(test_writer_long_name),
 		cmocka_unit_test(test_default_pth_by_writer),
 		cmocka_unit_test(test_default_high_stays_high),
+		cmocka_unit_test(test_default_hash_checks),
 		cmocka_unit_test(test_default_benign_name),
 		cmocka_unit_test(test_default_full_path_forms),
 		cmocka_unit_test(test_default_actions),
