@@ -131,7 +131,8 @@ assess_score(const struct assess_input *in, struct finding *f)
 	}
 	if (in->catalogue)
 		return score_known_shape(in, verified, f);
-	if (verified && unusual == 0) {
+	/* A package vouches for a hook with a few weak signs, such as reading an environment variable. */
+	if (verified && unusual < 3) {
 		f->severity = SEV_LOW;
 		f->confidence = CONF_MEDIUM;
 		return tolerate(finding_add_reason(f, "installed as recorded by %s; not a known "

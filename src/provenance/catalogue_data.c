@@ -211,6 +211,28 @@ static const char pytest_cov_pth_reorder[] =
 	"  )\\n"
 	"')";
 
+/*
+ * Debian 12 python3-pytest-cov 4.0.0-1, /usr/lib/python3/dist-packages/pytest-cov.pth,
+ * md5 0556c36eedebeceee6bf0ce97673f30d: the embed line with "except Exception" and a
+ * multi-line error message.
+ */
+static const char pytest_cov_pth_embed_exception[] =
+	"import os, sys;exec('if \\'COV_CORE_SOURCE\\' in os.environ:\\n"
+	" try:\\n"
+	"  from pytest_cov.embed import init\\n"
+	"  init()\\n"
+	" except Exception as exc:\\n"
+	"  sys.stderr.write(\\n"
+	"   \"pytest-cov: Failed to setup subprocess coverage. \"\\n"
+	"   \"Environ: {0!r} \"\\n"
+	"   \"Exception: {1!r}\\\\n"
+	"\".format(\\n"
+	"    dict((k, v) for k, v in os.environ.items() if k.startswith(\\'COV_CORE\\')),\\n"
+	"    exc\\n"
+	"   )\\n"
+	"  )\\n"
+	"')";
+
 /* Debian 12 /etc/python3.11/sitecustomize.py, md5 d6b276695157bde06a56ba1b2bc53670. */
 static const char debian_apport_sitecustomize[] =
 	"# install the apport exception handler if available\n"
@@ -360,6 +382,12 @@ const struct catalogue_entry catalogue_entries[] = {
 		CATALOGUE_PTH_LINE,
 		"pytest-dev/pytest-cov src/pytest-cov.pth at fa5d6bde5fe0",
 		SHAPE(pytest_cov_pth_embed), NULL, NULL,
+	},
+	{
+		"pytest-cov-embed-exception", "pytest-cov", "4.0.0 (Debian 12 python3-pytest-cov)",
+		CATALOGUE_PTH_LINE,
+		"pytest-cov.pth of Debian 12 python3-pytest-cov 4.0.0-1",
+		SHAPE(pytest_cov_pth_embed_exception), NULL, NULL,
 	},
 	{
 		"pytest-cov-reorder", "pytest-cov",

@@ -1,7 +1,7 @@
 /*
- * hookassess: gathers what the scan knows about a hook file (its package
- * record, the site allowlist, known benign shapes, what its code does) and
- * hands it to assess_score(), which alone sets severity and confidence.
+ * hookassess: collects the facts about one hook file (its package record,
+ * the site allowlist, known benign shapes, what its code does) and passes
+ * them to assess_score(), the only function that sets severity and confidence.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -139,7 +139,7 @@ set_owner(struct finding *f, const struct prov_result *prov)
 	if (prov->verdict == PROV_MATCH)
 		check = " match";
 	else if (prov->verdict == PROV_MISMATCH)
-		check = " differ";
+		check = " mismatch";
 	if (prov->how && prov->how[0]) {
 		if (asprintf(&text, "%s; %s%s", prov->owner, prov->how, check) < 0)
 			return -ENOMEM;

@@ -120,6 +120,94 @@ test_catalogue_sees_tampering(void **state)
 	assert_null(catalogue_match_line(tampered_line, strlen(tampered_line)));
 }
 
+/*
+ * A sample text for one template hole that also passes the entry's extra
+ * rule: the namespace tuple spells the package, a dotted package splits
+ * into parent and child, and an editable finder module ends in _finder.
+ */
+static const char *
+hole_sample(const struct catalogue_entry *e, char name)
+{
+	bool dotted = strstr(e->id, "dotted") != NULL;
+
+	switch (name) {
+	case 'P':
+		return dotted ? "ns.demo" : "demo";
+	case 'T':
+		return dotted ? "'ns', 'demo'" : "'demo',";
+	case 'Q':
+		return "ns";
+	case 'C':
+		return "demo";
+	case 'N':
+		return "demo_0_1_finder";
+	default:
+		return "/opt/demo";
+	}
+}
+
+/* Writes the entry's shape into buf with every hole filled by a sample. */
+static size_t
+instantiate(const struct catalogue_entry *e, char *buf, size_t size)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < e->shape_len && n + 16 < size; i++) {
+		if (e->holes && e->shape[i] == '@' && i + 1 < e->shape_len) {
+			const char *sample = hole_sample(e, e->shape[++i]);
+			size_t k = strlen(sample);
+
+			assert_true(n + k < size);
+			memcpy(buf + n, sample, k);
+			n += k;
+		} else {
+			buf[n++] = e->shape[i];
+		}
+	}
+	assert_true(i == e->shape_len);
+	return n;
+}
+
+/* Every catalogue shape: info when a package verifies it, low when none does, never high. */
+static void
+test_catalogue_shapes_score(void **state)
+{
+	static char text[64 * 1024];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < catalogue_entry_count; i++) {
+		const struct catalogue_entry *e = &catalogue_entries[i];
+		enum content_kind kind = e->kind == CATALOGUE_MODULE ? CONTENT_MODULE : CONTENT_PTH_LINE;
+		size_t len = instantiate(e, text, sizeof(text));
+		const struct catalogue_entry *found = e->kind == CATALOGUE_MODULE
+			? catalogue_match_module(text, len) : catalogue_match_line(text, len);
+		struct content_report report;
+		struct assess_input in;
+		struct finding f;
+
+		print_message("shape: %s\n", e->id);
+		assert_non_null(found);
+		assert_int_equal(content_analyse((const uint8_t *)text, len, kind, &report), 0);
+		memset(&in, 0, sizeof(in));
+		in.executable = true;
+		in.content = &report;
+		in.catalogue = found;
+		in.provenance = PROV_NOT_LISTED;
+		finding_init(&f, "pth-exec", "pth", SEV_MEDIUM, CONF_MEDIUM);
+		assert_int_equal(assess_score(&in, &f), 0);
+		assert_int_equal(f.severity, SEV_LOW);
+		finding_free(&f);
+
+		in.provenance = PROV_MATCH;
+		in.owner = e->owner;
+		finding_init(&f, "pth-exec", "pth", SEV_MEDIUM, CONF_MEDIUM);
+		assert_int_equal(assess_score(&in, &f), 0);
+		assert_int_equal(f.severity, SEV_INFO);
+		finding_free(&f);
+	}
+}
+
 static void
 test_dangerous_features(void **state)
 {
@@ -138,6 +226,7 @@ main(void)
 		cmocka_unit_test(test_score_cases),
 		cmocka_unit_test(test_catalogue_sees_tampering),
 		cmocka_unit_test(test_dangerous_features),
+		cmocka_unit_test(test_catalogue_shapes_score),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
