@@ -82,6 +82,34 @@ score_known_shape(const struct assess_input *in, bool verified, struct finding *
 	return tolerate(finding_add_reason(f, "no package record lists it"));
 }
 
+/* Counts the dangerous features of the imported module, each with a reason; its weak signs are not counted. */
+static int
+explain_imported(const struct assess_input *in, struct finding *f, unsigned *danger)
+{
+	const struct content_report *c = in->imported;
+	int feature, rc;
+
+	if (!c || !in->imported_name)
+		return 0;
+	for (feature = 0; feature < CONTENT_FEATURE_COUNT; feature++) {
+		if (!content_has(c, (enum content_feature)feature) ||
+		    !assess_feature_dangerous((enum content_feature)feature))
+			continue;
+		(*danger)++;
+		rc = tolerate(finding_add_reason(f, "imports %s, which %s", in->imported_name,
+						 c->hits[feature].reason));
+		if (rc < 0)
+			return rc;
+	}
+	if (content_has(c, CONTENT_DYNAMIC_CODE) &&
+	    (content_has(c, CONTENT_DECODING) || content_has(c, CONTENT_HIDDEN_NAME))) {
+		(*danger)++;
+		return tolerate(finding_add_reason(f, "imports %s, which runs decoded or hidden code",
+						   in->imported_name));
+	}
+	return 0;
+}
+
 int
 assess_score(const struct assess_input *in, struct finding *f)
 {
@@ -93,6 +121,8 @@ assess_score(const struct assess_input *in, struct finding *f)
 	if (!in->executable)
 		return 0;
 	rc = explain_content(in->content, f, &danger, &unusual);
+	if (rc == 0)
+		rc = explain_imported(in, f, &danger);
 	if (rc < 0)
 		return rc;
 
@@ -116,6 +146,13 @@ assess_score(const struct assess_input *in, struct finding *f)
 		return tolerate(finding_add_reason(f, "a configuration file of %s that differs from "
 						   "the package; an administrator may have edited it",
 						   owner));
+	}
+	if (in->imported_name && in->imported_provenance == PROV_MISMATCH) {
+		f->severity = SEV_HIGH;
+		f->confidence = CONF_HIGH;
+		return tolerate(finding_add_reason(f, "imports %s, whose file differs from the "
+						   "record of %s, so it changed after installation",
+						   in->imported_name, or_unknown(in->imported_owner)));
 	}
 	if (in->provenance == PROV_MISMATCH) {
 		f->severity = SEV_HIGH;

@@ -28,6 +28,11 @@ struct assess_input {
 	 * a statement added to a tool's hook. */
 	bool beside_known;
 	const struct content_report *content;    /* NULL when the content is not known */
+	/* A module that a .pth line imports from its own site directory, or NULL. */
+	const char *imported_name;
+	const struct content_report *imported;   /* its content; NULL when not analysed */
+	enum prov_verdict imported_provenance;   /* PROV_NOT_LISTED when no record lists it */
+	const char *imported_owner;
 };
 
 /*

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "assess/score.h"
 #include "provenance/allowlist.h"
@@ -153,11 +154,156 @@ set_owner(struct finding *f, const struct prov_result *prov)
 	return rc;
 }
 
+/* Module names looked up per .pth line; real lines import one to three. */
+#define IMPORT_NAMES_MAX 8
+/* Longest module name looked up; longer names are skipped. */
+#define IMPORT_NAME_MAX 128
+
+static bool
+is_name_byte(uint8_t c, bool first)
+{
+	return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (!first && c >= '0' && c <= '9');
+}
+
+/* Adds the identifier at line[*i] to names and moves *i past the dotted name it starts. */
+static void
+take_name(const uint8_t *line, size_t len, size_t *i, char names[][IMPORT_NAME_MAX],
+	  size_t *count)
+{
+	size_t start = *i, n;
+
+	while (*i < len && is_name_byte(line[*i], *i == start))
+		(*i)++;
+	n = *i - start;
+	if (n > 0 && n < IMPORT_NAME_MAX && *count < IMPORT_NAMES_MAX) {
+		memcpy(names[*count], line + start, n);
+		names[*count][n] = '\0';
+		(*count)++;
+	}
+	while (*i < len && (line[*i] == '.' || is_name_byte(line[*i], false)))
+		(*i)++; /* the submodule part: the top-level package runs first */
+}
+
+/*
+ * Collects the top-level modules a .pth line imports: the names of its
+ * leading "import a, b.c as d" statement and every __import__('x') with a
+ * literal name. Other import forms are not followed.
+ */
+static size_t
+imported_names(const uint8_t *line, size_t len, char names[][IMPORT_NAME_MAX])
+{
+	static const char call[] = "__import__(";
+	size_t i = 6, count = 0; /* past "import" */
+	const uint8_t *p;
+
+	for (;;) {
+		while (i < len && (line[i] == ' ' || line[i] == '\t'))
+			i++;
+		if (i >= len || !is_name_byte(line[i], true))
+			break;
+		take_name(line, len, &i, names, &count);
+		while (i < len && (line[i] == ' ' || line[i] == '\t'))
+			i++;
+		if (i + 2 < len && line[i] == 'a' && line[i + 1] == 's' &&
+		    (line[i + 2] == ' ' || line[i + 2] == '\t')) {
+			i += 3;
+			while (i < len && (line[i] == ' ' || line[i] == '\t'))
+				i++;
+			while (i < len && is_name_byte(line[i], false))
+				i++;
+			while (i < len && (line[i] == ' ' || line[i] == '\t'))
+				i++;
+		}
+		if (i >= len || line[i] != ',')
+			break;
+		i++;
+	}
+	for (p = line; (p = memmem(p, len - (size_t)(p - line), call, sizeof(call) - 1)); ) {
+		p += sizeof(call) - 1;
+		if (p < line + len && (*p == '\'' || *p == '"')) {
+			i = (size_t)(p + 1 - line);
+			take_name(line, len, &i, names, &count);
+		}
+	}
+	return count;
+}
+
+/* The imported module a .pth line loads from its own directory, read and looked up. */
+struct imported_module {
+	char name[IMPORT_NAME_MAX];
+	struct content_report content;
+	bool analysed;
+	struct prov_result prov;
+};
+
+/*
+ * Finds the first module the line imports that lives in dir (NAME.py or
+ * NAME/__init__.py), looks it up in the package records and, unless the
+ * line is a known benign shape, analyses its content. Returns 1 when one
+ * was found, 0 when none was, or -ENOMEM.
+ */
+static int
+find_imported_module(struct scanner *s, const char *dir, const uint8_t *line, size_t len,
+		     bool known_shape, struct imported_module *out)
+{
+	char names[IMPORT_NAMES_MAX][IMPORT_NAME_MAX];
+	size_t count = imported_names(line, len, names), i, k;
+	static const char *const suffixes[] = { ".py", "/__init__.py" };
+
+	for (i = 0; i < count; i++) {
+		for (k = 0; k < 2; k++) {
+			struct stat st;
+			char *path = NULL;
+			uint8_t *buf = NULL;
+			size_t buflen = 0;
+			bool truncated = false;
+			int rc;
+
+			if (asprintf(&path, "%s/%s%s", strcmp(dir, "/") ? dir : "", names[i],
+				     suffixes[k]) < 0)
+				return -ENOMEM;
+			if (fsroot_stat(&s->root, path, true, &st) < 0 || !S_ISREG(st.st_mode)) {
+				free(path);
+				continue;
+			}
+			rc = fsroot_read_file(&s->root, path, s->opts->max_file_size, &buf, &buflen,
+					      &truncated);
+			if (rc < 0) {
+				if (rc != -ENOMEM)
+					scanner_diag(s, path, 0, -rc, "cannot read a module that a .pth line imports");
+				free(path);
+				if (rc == -ENOMEM)
+					return rc;
+				continue;
+			}
+			memcpy(out->name, names[i], sizeof(out->name));
+			out->prov.verdict = PROV_NOT_LISTED;
+			out->prov.owner[0] = '\0';
+			out->prov.how = "";
+			rc = 0;
+			if (!truncated && s->prov_state == PROV_DB_OPEN)
+				rc = lookup_provenance(s, path, buf, buflen, &out->prov);
+			out->analysed = false;
+			if (rc == 0 && !known_shape) {
+				rc = content_analyse(buf, buflen, CONTENT_MODULE, &out->content);
+				out->analysed = rc == 0;
+				rc = rc == -EINVAL ? 0 : rc;
+			}
+			free(buf);
+			free(path);
+			return rc < 0 ? rc : 1;
+		}
+	}
+	return 0;
+}
+
 int
 scanner_assess(struct scanner *s, const struct hook_facts *facts, enum content_kind kind,
 	       const uint8_t *code, size_t len, struct finding *f)
 {
 	struct content_report report;
+	struct imported_module *imported = NULL;
 	struct assess_input in;
 	enum severity rule_severity = f->severity;
 	bool latent = f->severity < SEV_MEDIUM;
@@ -181,10 +327,26 @@ scanner_assess(struct scanner *s, const struct hook_facts *facts, enum content_k
 			in.catalogue = catalogue_match_module((const char *)code, len);
 		in.beside_known = kind == CONTENT_PTH_LINE && facts->known_lines > 0;
 	}
+	if (code && kind == CONTENT_PTH_LINE && facts->dir) {
+		imported = calloc(1, sizeof(*imported));
+		if (!imported)
+			return -ENOMEM;
+		rc = find_imported_module(s, facts->dir, code, len, in.catalogue != NULL, imported);
+		if (rc < 0) {
+			free(imported);
+			return rc;
+		}
+		if (rc == 1) {
+			in.imported_name = imported->name;
+			in.imported = imported->analysed ? &imported->content : NULL;
+			in.imported_provenance = imported->prov.verdict;
+			in.imported_owner = imported->prov.owner[0] ? imported->prov.owner : NULL;
+		}
+	}
 	rc = set_owner(f, &facts->prov);
-	if (rc < 0)
-		return rc;
-	rc = assess_score(&in, f);
+	if (rc == 0)
+		rc = assess_score(&in, f);
+	free(imported);
 	if (rc < 0)
 		return rc;
 	if (!code) {

@@ -69,6 +69,7 @@ struct hook_facts {
 	struct prov_result prov; /* the package record that lists it and the hash check */
 	const char *allowed;     /* the --allow comment for its SHA-256, or NULL */
 	size_t known_lines;      /* executable lines with a known benign shape (.pth files) */
+	const char *dir;         /* a .pth file's directory, where its imports are looked up; else NULL */
 	bool complete;           /* the whole file was read */
 };
 

@@ -547,8 +547,8 @@ read_pth_or_report(struct scanner *s, const char *path, const struct ranges *r, 
 
 /* The hook facts of a .pth file, with the number of its lines that have a known benign shape. */
 static int
-gather_pth_facts(struct scanner *s, const char *path, const uint8_t *buf, size_t len,
-		 bool complete, const struct pth_eval *ev, struct hook_facts *facts)
+gather_pth_facts(struct scanner *s, const char *path, const char *dir, const uint8_t *buf,
+		 size_t len, bool complete, const struct pth_eval *ev, struct hook_facts *facts)
 {
 	size_t i;
 	int rc, v;
@@ -556,6 +556,7 @@ gather_pth_facts(struct scanner *s, const char *path, const uint8_t *buf, size_t
 	rc = scanner_hook_facts(s, path, buf, len, complete, facts);
 	if (rc < 0)
 		return rc;
+	facts->dir = dir;
 	for (i = 0; i < ev->count; i++) {
 		const struct exec_line *e = &ev->lines[i];
 
@@ -603,7 +604,7 @@ scan_pth_file(struct scanner *s, const char *path, const struct ranges *r,
 		rc = 0;
 	}
 	if (rc == 0 && ev.count > 0)
-		rc = gather_pth_facts(s, path, buf, len, complete, &ev, &facts);
+		rc = gather_pth_facts(s, path, dir, buf, len, complete, &ev, &facts);
 	for (i = 0; i < ev.count && rc == 0; i++)
 		rc = report_exec_line(s, path, r, buf, &ev.lines[i], &ev, &facts);
 	if (aborted)

@@ -208,6 +208,70 @@ test_catalogue_shapes_score(void **state)
 	}
 }
 
+/* A .pth line is judged with the module it imports from its own directory. */
+static void
+test_imported_module(void **state)
+{
+	static const char helper[] =
+		"import subprocess, sys\n"
+		"def run():\n"
+		"    subprocess.Popen([sys.executable, '-c', 'print(1)'])\n";
+	static const char plain_module[] = "VALUE = 1\n";
+	static const char line[] = "import boot_helper; boot_helper.run()\n";
+	struct content_report line_report, module_report;
+	struct assess_input in;
+	struct finding f;
+
+	(void)state;
+	assert_int_equal(content_analyse((const uint8_t *)line, strlen(line), CONTENT_PTH_LINE,
+					 &line_report), 0);
+	memset(&in, 0, sizeof(in));
+	in.executable = true;
+	in.provenance = PROV_NOT_LISTED;
+	in.content = &line_report;
+	in.imported_name = "boot_helper";
+	in.imported_provenance = PROV_NOT_LISTED;
+
+	/* A harmless imported module leaves the unknown line at medium. */
+	assert_int_equal(content_analyse((const uint8_t *)plain_module, strlen(plain_module),
+					 CONTENT_MODULE, &module_report), 0);
+	in.imported = &module_report;
+	finding_init(&f, "pth-exec", "pth", SEV_MEDIUM, CONF_MEDIUM);
+	assert_int_equal(assess_score(&in, &f), 0);
+	assert_int_equal(f.severity, SEV_MEDIUM);
+	finding_free(&f);
+
+	/* Process creation in the imported module makes the line high. */
+	assert_int_equal(content_analyse((const uint8_t *)helper, strlen(helper), CONTENT_MODULE,
+					 &module_report), 0);
+	finding_init(&f, "pth-exec", "pth", SEV_MEDIUM, CONF_MEDIUM);
+	assert_int_equal(assess_score(&in, &f), 0);
+	assert_int_equal(f.severity, SEV_HIGH);
+	assert_non_null(strstr(f.reasons[0], "imports boot_helper, which"));
+	finding_free(&f);
+
+	/* A known line whose imported module no longer matches its record is high. */
+	in.imported = NULL;
+	in.catalogue = catalogue_match_line(setuptools_line, strlen(setuptools_line));
+	in.provenance = PROV_MATCH;
+	in.owner = "setuptools 66.1.1";
+	in.imported_name = "_distutils_hack";
+	in.imported_provenance = PROV_MISMATCH;
+	in.imported_owner = "setuptools 66.1.1";
+	finding_init(&f, "pth-exec", "pth", SEV_MEDIUM, CONF_MEDIUM);
+	assert_int_equal(assess_score(&in, &f), 0);
+	assert_int_equal(f.severity, SEV_HIGH);
+	assert_int_equal(f.confidence, CONF_HIGH);
+	finding_free(&f);
+
+	/* The same line with its module as recorded stays info. */
+	in.imported_provenance = PROV_MATCH;
+	finding_init(&f, "pth-exec", "pth", SEV_MEDIUM, CONF_MEDIUM);
+	assert_int_equal(assess_score(&in, &f), 0);
+	assert_int_equal(f.severity, SEV_INFO);
+	finding_free(&f);
+}
+
 static void
 test_dangerous_features(void **state)
 {
@@ -227,6 +291,7 @@ main(void)
 		cmocka_unit_test(test_catalogue_sees_tampering),
 		cmocka_unit_test(test_dangerous_features),
 		cmocka_unit_test(test_catalogue_shapes_score),
+		cmocka_unit_test(test_imported_module),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
