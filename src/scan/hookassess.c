@@ -12,6 +12,7 @@
 #include "assess/score.h"
 #include "provenance/allowlist.h"
 #include "provenance/catalogue.h"
+#include "python/pthimports.h"
 #include "scan/scanner.h"
 
 /* Opens the package databases of the root on first use, so a scan without hooks pays nothing. */
@@ -154,84 +155,9 @@ set_owner(struct finding *f, const struct prov_result *prov)
 	return rc;
 }
 
-/* Module names looked up per .pth line; real lines import one to three. */
-#define IMPORT_NAMES_MAX 8
-/* Longest module name looked up; longer names are skipped. */
-#define IMPORT_NAME_MAX 128
-
-static bool
-is_name_byte(uint8_t c, bool first)
-{
-	return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	       (!first && c >= '0' && c <= '9');
-}
-
-/* Adds the identifier at line[*i] to names and moves *i past the dotted name it starts. */
-static void
-take_name(const uint8_t *line, size_t len, size_t *i, char names[][IMPORT_NAME_MAX],
-	  size_t *count)
-{
-	size_t start = *i, n;
-
-	while (*i < len && is_name_byte(line[*i], *i == start))
-		(*i)++;
-	n = *i - start;
-	if (n > 0 && n < IMPORT_NAME_MAX && *count < IMPORT_NAMES_MAX) {
-		memcpy(names[*count], line + start, n);
-		names[*count][n] = '\0';
-		(*count)++;
-	}
-	while (*i < len && (line[*i] == '.' || is_name_byte(line[*i], false)))
-		(*i)++; /* the submodule part: the top-level package runs first */
-}
-
-/*
- * Collects the top-level modules a .pth line imports: the names of its
- * leading "import a, b.c as d" statement and every __import__('x') with a
- * literal name. Other import forms are not followed.
- */
-static size_t
-imported_names(const uint8_t *line, size_t len, char names[][IMPORT_NAME_MAX])
-{
-	static const char call[] = "__import__(";
-	size_t i = 6, count = 0; /* past "import" */
-	const uint8_t *p;
-
-	for (;;) {
-		while (i < len && (line[i] == ' ' || line[i] == '\t'))
-			i++;
-		if (i >= len || !is_name_byte(line[i], true))
-			break;
-		take_name(line, len, &i, names, &count);
-		while (i < len && (line[i] == ' ' || line[i] == '\t'))
-			i++;
-		if (i + 2 < len && line[i] == 'a' && line[i + 1] == 's' &&
-		    (line[i + 2] == ' ' || line[i + 2] == '\t')) {
-			i += 3;
-			while (i < len && (line[i] == ' ' || line[i] == '\t'))
-				i++;
-			while (i < len && is_name_byte(line[i], false))
-				i++;
-			while (i < len && (line[i] == ' ' || line[i] == '\t'))
-				i++;
-		}
-		if (i >= len || line[i] != ',')
-			break;
-		i++;
-	}
-	for (p = line; (p = memmem(p, len - (size_t)(p - line), call, sizeof(call) - 1)); ) {
-		p += sizeof(call) - 1;
-		if (p < line + len && (*p == '\'' || *p == '"')) {
-			i = (size_t)(p + 1 - line);
-			take_name(line, len, &i, names, &count);
-		}
-	}
-	return count;
-}
-
 /* The imported module a .pth line loads from its own directory, read and looked up. */
 struct imported_module {
-	char name[IMPORT_NAME_MAX];
+	char name[PTH_IMPORT_NAME_MAX];
 	struct content_report content;
 	bool analysed;
 	struct prov_result prov;
@@ -247,8 +173,8 @@ static int
 find_imported_module(struct scanner *s, const char *dir, const uint8_t *line, size_t len,
 		     bool known_shape, struct imported_module *out)
 {
-	char names[IMPORT_NAMES_MAX][IMPORT_NAME_MAX];
-	size_t count = imported_names(line, len, names), i, k;
+	char names[PTH_IMPORT_NAMES_MAX][PTH_IMPORT_NAME_MAX];
+	size_t count = pth_imported_names(line, len, names), i, k;
 	static const char *const suffixes[] = { ".py", "/__init__.py" };
 
 	for (i = 0; i < count; i++) {
