@@ -1,0 +1,28 @@
+/*
+ * unitfile: a static reader of the environment settings in systemd unit
+ * files and their drop-ins (unit.d/NAME.conf use the same syntax).
+ *
+ * In the [Service], [Socket], [Mount] and [Swap] sections it reports each
+ * assignment of an `Environment=` line, and each `EnvironmentFile=` path as
+ * an ENV_FILE_REF item (ENV_OPTIONAL with the '-' prefix), as
+ * systemd.exec(5) and systemd.syntax(7) describe them: '#' and ';' start
+ * comment lines, a trailing '\' joins the next line with a space, one
+ * Environment= line contains several space-separated assignments that may be
+ * quoted with '"' or '\'' and use C escapes, and an empty Environment=
+ * drops the earlier ones of the file. The specifiers `%%`, and `%h` and
+ * `%u` when the context gives them, expand; other specifiers leave the
+ * value unresolved. Items are ENV_EXPORTED. Return values are those listed in envitem.h.
+ */
+#ifndef SITEHOUND_SCAN_UNITFILE_H
+#define SITEHOUND_SCAN_UNITFILE_H
+
+#include <stddef.h>
+
+#include "scan/envitem.h"
+
+/* ctx may be NULL; for a system unit its home is /root and user root. */
+__attribute__((warn_unused_result))
+int unitfile_parse(const char *data, size_t len, const struct env_context *ctx,
+		   struct env_list *out);
+
+#endif
