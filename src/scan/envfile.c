@@ -446,8 +446,10 @@ read_pam_env_line(struct reader *r, const char *p, size_t n, size_t line)
 		return;
 	}
 
-	/* pam_env ends the value at the first '#', and drops one pair of
-	 * matching quotes around it. */
+	/* NOTE: pam_env's own reader is the reference for these two rules
+	 * (the value ends at the first '#', and one pair of matching quotes
+	 * around it is dropped); they were not checked against a running
+	 * pam_env. */
 	end = p + n;
 	hash = memchr(eq + 1, '#', (size_t)(end - eq - 1));
 	if (hash)

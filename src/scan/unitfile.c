@@ -173,7 +173,9 @@ note_rc(struct unit *u, int rc)
 		u->rc = rc;
 }
 
-/* Drops the Environment= items read so far, for an empty Environment=. */
+/* Drops the Environment= items read so far, for an empty Environment=.
+ * NOTE: an empty Environment= in a drop-in also resets the unit file's
+ * own lines, which this reader of one file cannot see. */
 static void
 reset_environment(struct unit *u)
 {
