@@ -419,6 +419,8 @@ dpkg_index_add_list(struct dpkg_index *index, const char *package, size_t packag
 			prov_errors_add(&index->errors, line_no, "list line is not an absolute path");
 			continue;
 		}
+		if (index->keep_path && !index->keep_path(l.text, l.len))
+			continue;
 		rc = add_path(index, pkg, l.text, l.len, &unused, &added);
 	}
 	return rc;
@@ -462,6 +464,8 @@ dpkg_index_add_md5sums(struct dpkg_index *index, const char *package, size_t pac
 			goto malformed;
 		path[0] = '/';
 		memcpy(path + 1, rel.text, rel.len);
+		if (index->keep_path && !index->keep_path(path, rel.len + 1))
+			continue;
 		rc = add_path(index, pkg, path, rel.len + 1, &slot, &added);
 		/* A path that another package owns (a diversion, a Replaces) keeps its owner. */
 		if (rc == 0 && index->paths[slot].package == pkg) {

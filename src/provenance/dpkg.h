@@ -74,6 +74,8 @@ struct dpkg_index {
 	size_t text_bytes;
 	bool have_status; /* after dpkg_index_add_status, unknown packages are rejected */
 	struct prov_errors errors;
+	/* When set, .list and .md5sums paths it rejects are not indexed, to save memory. */
+	bool (*keep_path)(const char *path, size_t len);
 };
 
 void dpkg_index_init(struct dpkg_index *index);

@@ -653,6 +653,27 @@ lookup_conda(struct provdb *db, const char *path, const uint8_t *content, size_t
 
 /* ---- public ---- */
 
+static bool
+ends_with(const char *path, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return len >= n && memcmp(path + len - n, suffix, n) == 0;
+}
+
+/*
+ * Whether a packaged path may be a start-up hook or Python code that one
+ * imports: it names python (site directories, the standard library,
+ * /etc/python3.X) or ends in .py, .pyc or .pth. Debian 12 lists about
+ * 100,000 paths; indexing only these keeps the index to a few MiB.
+ */
+static bool
+may_hold_python(const char *path, size_t len)
+{
+	return memmem(path, len, "python", 6) || ends_with(path, len, ".py") ||
+	       ends_with(path, len, ".pyc") || ends_with(path, len, ".pth");
+}
+
 int
 provdb_open(struct provdb *db, const struct fsroot *root)
 {
@@ -661,6 +682,7 @@ provdb_open(struct provdb *db, const struct fsroot *root)
 	memset(db, 0, sizeof(*db));
 	db->root = root;
 	dpkg_index_init(&db->dpkg);
+	db->dpkg.keep_path = may_hold_python;
 	rc = load_dpkg(db);
 	if (rc < 0)
 		provdb_close(db);

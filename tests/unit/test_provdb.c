@@ -274,16 +274,18 @@ build_dpkg(void)
 	put_in(tree, "var/lib/dpkg/status", text);
 	put_in(tree, "var/lib/dpkg/info/fakepkg.list",
 	       "/.\n/etc\n/etc/fake.conf\n/etc/edited.conf\n/usr/lib/fake\n"
-	       "/usr/lib/fake/good.txt\n/usr/lib/fake/bad.txt\n");
+	       "/usr/lib/fake/good.py\n/usr/lib/fake/bad.py\n/usr/lib/fake/notes.txt\n");
 	assert_true(snprintf(text, sizeof(text),
-	                     "%s  usr/lib/fake/good.txt\n"
-	                     "00000000000000000000000000000000  usr/lib/fake/bad.txt\n",
-	                     good_md5) < (int)sizeof(text));
+	                     "%s  usr/lib/fake/good.py\n"
+	                     "00000000000000000000000000000000  usr/lib/fake/bad.py\n"
+	                     "%s  usr/lib/fake/notes.txt\n",
+	                     good_md5, good_md5) < (int)sizeof(text));
 	put_in(tree, "var/lib/dpkg/info/fakepkg.md5sums", text);
 	put_in(tree, "etc/fake.conf", CONF_TEXT);
 	put_in(tree, "etc/edited.conf", "setting = 2\n");
-	put_in(tree, "usr/lib/fake/good.txt", GOOD_TEXT);
-	put_in(tree, "usr/lib/fake/bad.txt", BAD_TEXT);
+	put_in(tree, "usr/lib/fake/good.py", GOOD_TEXT);
+	put_in(tree, "usr/lib/fake/bad.py", BAD_TEXT);
+	put_in(tree, "usr/lib/fake/notes.txt", GOOD_TEXT);
 }
 
 static void
@@ -400,8 +402,10 @@ struct fixture_case {
 static const struct fixture_case fixture_cases[] = {
 	{ "/etc/fake.conf", PROV_MATCH, "fakepkg 1.2-3", "dpkg conffile", true },
 	{ "/etc/edited.conf", PROV_MISMATCH, "fakepkg 1.2-3", "dpkg conffile", true },
-	{ "/usr/lib/fake/good.txt", PROV_MATCH, "fakepkg 1.2-3", "dpkg md5sums", false },
-	{ "/usr/lib/fake/bad.txt", PROV_MISMATCH, "fakepkg 1.2-3", "dpkg md5sums", false },
+	{ "/usr/lib/fake/good.py", PROV_MATCH, "fakepkg 1.2-3", "dpkg md5sums", false },
+	{ "/usr/lib/fake/bad.py", PROV_MISMATCH, "fakepkg 1.2-3", "dpkg md5sums", false },
+	/* Packaged files that cannot hold Python code are not indexed, to save memory. */
+	{ "/usr/lib/fake/notes.txt", PROV_NOT_LISTED, "", "", false },
 	{ "/" SITE "/demo.pth", PROV_MATCH, "demo 1.0 (RECORD)", "RECORD sha256", false },
 	{ "/" SITE "/demo/__init__.py", PROV_MATCH, "demo 1.0 (RECORD)", "RECORD sha256", false },
 	{ "/" SITE "/demo/sub/__init__.py", PROV_MISMATCH, "demo 1.0 (RECORD)", "RECORD sha256",
@@ -569,22 +573,22 @@ test_huge_list_capped(void **state)
 	fp = fopen(path, "w");
 	assert_non_null(fp);
 	while (written <= PROVDB_INFO_BYTES_MAX) {
-		int w = fprintf(fp, "/usr/share/huge/file-%08u\n", n++);
+		int w = fprintf(fp, "/usr/share/huge/file-%08u.py\n", n++);
 
 		assert_true(w > 0);
 		written += (size_t)w;
 	}
-	assert_int_equal(fprintf(fp, "/usr/share/huge/past-the-cap\n") > 0, 1);
+	assert_int_equal(fprintf(fp, "/usr/share/huge/past-the-cap.py\n") > 0, 1);
 	assert_int_equal(fclose(fp), 0);
 
 	assert_int_equal(fsroot_open(&root, dir), 0);
 	assert_int_equal(provdb_open(&db, &root), 0);
 	assert_true(has_diag(&db, "/var/lib/dpkg/info/huge.list", "size cap"));
 
-	assert_int_equal(provdb_lookup(&db, "/usr/share/huge/file-00000000",
+	assert_int_equal(provdb_lookup(&db, "/usr/share/huge/file-00000000.py",
 	                               (const uint8_t *)"", 0, &r), 0);
 	assert_string_equal(r.owner, "huge 1");
-	assert_int_equal(provdb_lookup(&db, "/usr/share/huge/past-the-cap",
+	assert_int_equal(provdb_lookup(&db, "/usr/share/huge/past-the-cap.py",
 	                               (const uint8_t *)"", 0, &r), 0);
 	assert_int_equal(r.verdict, PROV_NOT_LISTED);
 
