@@ -515,6 +515,23 @@ has_event_option(const struct fish_word *w, size_t n)
 	return false;
 }
 
+/*
+ * Records every word of a command as a possible function call, wherever
+ * it is, so a function bound to a key or named in another function also
+ * counts as called.
+ */
+static void
+record_mentions(struct fish *f, const struct fish_word *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!w[i].unresolved && w[i].value.len > 0 && w[i].value.len <= 256 &&
+		    !strlist_has(&f->called, text(&w[i])))
+			note_rc(f, strlist_add(&f->called, text(&w[i])));
+	}
+}
+
 static void
 run_command(struct fish *f)
 {
@@ -553,8 +570,7 @@ run_command(struct fish *f)
 		pop_block(f, w[0].line);
 		return;
 	}
-	if (!w[0].unresolved && !outer_function(f))
-		note_rc(f, strlist_add(&f->called, text(&w[0])));
+	record_mentions(f, w, n);
 
 	if (word_is(&w[0], "set")) {
 		run_set(f, w, n, flags);

@@ -11,8 +11,9 @@
  * `~` are expanded statically; command substitution, brace expansion,
  * wildcards, list indexes and unknown variables leave the value
  * unresolved. Blocks (if, while, for, switch, begin) make their contents
- * ENV_CONDITIONAL; function bodies are handled as in shellenv.h, and a
- * function with an --on-* event option counts as called. Return values
+ * ENV_CONDITIONAL. Function bodies are handled as in shellenv.h, except
+ * that a function counts as called when its name is a word anywhere in
+ * the file outside its definition, or when it has an --on-* event option. Return values
  * are those listed in envitem.h.
  */
 #ifndef SITEHOUND_SCAN_FISHENV_H

@@ -30,9 +30,12 @@ struct call {
 	char *caller, *callee;
 };
 
-/* Calls from inside functions kept for the call graph; more are dropped,
- * which can only leave a function marked as never called. */
-#define SHELL_CALLS_MAX 4096
+/* Calls from inside functions kept for the call graph. Past the cap a
+ * callee counts as called from anywhere, so no function is wrongly
+ * marked as never called. */
+#define SHELL_CALLS_MAX 16384
+/* Maximum length of a word-like token recorded as a possible function call. */
+#define SHELL_TOKEN_MAX 256
 
 struct word {
 	size_t start, end;      /* raw bytes in the input */
@@ -860,11 +863,15 @@ record_call(struct shell *sh, const char *cmd)
 	struct call *grown;
 
 	if (!caller) {
-		note_rc(sh, strlist_add(&sh->called, cmd));
+		if (!strlist_has(&sh->called, cmd))
+			note_rc(sh, strlist_add(&sh->called, cmd));
 		return;
 	}
-	if (sh->ncalls >= SHELL_CALLS_MAX)
+	if (sh->ncalls >= SHELL_CALLS_MAX) {
+		if (!strlist_has(&sh->called, cmd))
+			note_rc(sh, strlist_add(&sh->called, cmd));
 		return;
+	}
 	grown = realloc(sh->calls, (sh->ncalls + 1) * sizeof(*grown));
 	if (!grown) {
 		note_rc(sh, -ENOMEM);
@@ -882,6 +889,48 @@ record_call(struct shell *sh, const char *cmd)
 	sh->ncalls++;
 }
 
+static bool
+is_token_separator(char c)
+{
+	return strchr(" \t\n;|&()<>'\"`$={}\\", c) != NULL;
+}
+
+/*
+ * Records every word-like token of the command as a possible call, so a
+ * function run through PROMPT_COMMAND, trap or complete -F also counts
+ * as called.
+ */
+static void
+record_mentions(struct shell *sh)
+{
+	size_t k;
+
+	for (k = 0; k < sh->nwords; k++) {
+		const char *p = sh->s + sh->words[k].start;
+		size_t n = sh->words[k].end - sh->words[k].start, i = 0;
+
+		while (i < n) {
+			size_t start;
+
+			while (i < n && is_token_separator(p[i]))
+				i++;
+			start = i;
+			while (i < n && !is_token_separator(p[i]))
+				i++;
+			if (i > start && i - start <= SHELL_TOKEN_MAX) {
+				char *token = strndup(p + start, i - start);
+
+				if (!token) {
+					note_rc(sh, -ENOMEM);
+					return;
+				}
+				record_call(sh, token);
+				free(token);
+			}
+		}
+	}
+}
+
 /* Runs the collected simple command statically. next_op ends it. */
 static void
 run_command(struct shell *sh, const char *next_op)
@@ -893,6 +942,7 @@ run_command(struct shell *sh, const char *next_op)
 
 	if (n == 0)
 		return;
+	record_mentions(sh);
 	flags = scope_flags(sh, next_op);
 	while (i < n && w[i].assignment)
 		i++;
@@ -903,8 +953,6 @@ run_command(struct shell *sh, const char *next_op)
 	}
 
 	cmd = w[i].unresolved ? NULL : word_text(&w[i]);
-	if (cmd)
-		record_call(sh, cmd);
 	if (i > 0 || (cmd && strcmp(cmd, "env") == 0)) {
 		size_t k;
 

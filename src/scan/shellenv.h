@@ -17,7 +17,9 @@
  * Scope: assignments under if/case/loops or after && and || are
  * ENV_CONDITIONAL; those in a function body carry ENV_IN_FUNCTION and the
  * function name, plus ENV_FUNCTION_CALLED and ENV_CONDITIONAL when the
- * file calls that function outside any function. Here-document bodies are
+ * file calls that function outside any function, directly or through
+ * other functions. Any word-like token of a command counts as a call, so
+ * `PROMPT_COMMAND=f`, `trap f DEBUG` and `complete -F f` count too. Here-document bodies are
  * skipped. Return values are those listed in envitem.h.
  */
 #ifndef SITEHOUND_SCAN_SHELLENV_H

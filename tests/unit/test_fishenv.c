@@ -43,6 +43,7 @@ static const struct env_case cases[] = {
 	{ "test -d /x && set -gx PYTHONPATH /x\n", "PYTHONPATH", "/x", ENV_CONDITIONAL, 0, 1, false },
 	{ "function f\n  set -gx PYTHONPATH /f\nend\n", "PYTHONPATH", "/f", ENV_IN_FUNCTION, ENV_FUNCTION_CALLED, 2, false },
 	{ "function f\n  set -gx PYTHONPATH /f\nend\nf\n", "PYTHONPATH", "/f", ENV_IN_FUNCTION | ENV_FUNCTION_CALLED, 0, 2, false },
+	{ "function f\n  set -gx PYTHONPATH /f\nend\nbind \\cx f\n", "PYTHONPATH", "/f", ENV_FUNCTION_CALLED, 0, 2, false },
 	{ "function f --on-event fish_prompt\n  set -gx PYTHONPATH /f\nend\n", "PYTHONPATH", "/f", ENV_FUNCTION_CALLED, 0, 2, false },
 	{ "set -gx PYTHONPATH /a \\\n  /b\n", "PYTHONPATH", "/a:/b", 0, 0, 1, false },
 	/* look-alikes */
