@@ -213,7 +213,7 @@ skip_expression(struct cursor *c, char close)
 		if (ch == '(' || ch == '[' || ch == '{')
 			depth++;
 		else if ((ch == ')' || ch == ']' || ch == '}') && --depth < 0)
-			return true;
+			return false; /* a closing bracket of the wrong kind */
 		c->pos++;
 	}
 	return false;
@@ -294,6 +294,7 @@ static int
 read_list(struct cursor *c, const struct statement *st, struct env_list *out, const char **error)
 {
 	char close = c->s[c->pos] == '[' ? ']' : ')';
+	size_t before;
 	int rc;
 
 	c->pos++;
@@ -307,9 +308,14 @@ read_list(struct cursor *c, const struct statement *st, struct env_list *out, co
 			c->pos++;
 			return 0;
 		}
+		before = c->pos;
 		rc = read_element(c, st, close, out, error);
 		if (rc < 0 || *error)
 			return rc;
+		if (c->pos == before) {
+			*error = "list literal with an element that is not an expression";
+			return 0;
+		}
 		skip_space(c);
 		if (c->pos < c->len && c->s[c->pos] == ',')
 			c->pos++;

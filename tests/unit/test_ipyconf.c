@@ -94,15 +94,17 @@ test_unterminated_list_reported(void **state)
 {
 	static const char text[] =
 		"c.InteractiveShellApp.exec_lines = ['open\n"
+		"c.InteractiveShellApp.exec_lines = [)\n"
 		"c.InteractiveShellApp.exec_files = ['/after.py']\n";
 	struct env_list list;
 
 	(void)state;
 	parse(text, sizeof(text) - 1, &list);
 	assert_true(env_has_diag(&list, 1));
+	assert_true(env_has_diag(&list, 2));
 	assert_int_equal(list.count, 1);
 	assert_string_equal(list.items[0].value, "/after.py");
-	assert_int_equal(list.items[0].line, 2);
+	assert_int_equal(list.items[0].line, 3);
 	env_list_free(&list);
 }
 
