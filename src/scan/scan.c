@@ -30,6 +30,8 @@ scanner_emit(struct scanner *s, struct finding *f)
 	int rc;
 
 	f->time = s->opts->now;
+	if (s->follow.active && f->severity > s->follow.max)
+		s->follow.max = f->severity;
 	rc = s->cb->on_finding ? s->cb->on_finding(f, s->cb->ctx) : 0;
 	finding_free(f);
 	return rc;
@@ -457,6 +459,16 @@ scan_argument(struct scanner *s, const char *arg, const struct ranges *r)
 	return rc;
 }
 
+/* Whether root is this system's own root directory, so its /proc shows its processes. */
+static bool
+is_live_root(const char *root)
+{
+	struct stat a, b;
+
+	return stat(root, &a) == 0 && stat("/", &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 int
 scan_run(const struct scan_options *opts, const struct scan_callbacks *cb)
 {
@@ -483,6 +495,10 @@ scan_run(const struct scan_options *opts, const struct scan_callbacks *cb)
 		rc = index_site_ranges(&s, &all);
 	for (i = 0; i < all.count && rc == 0; i++)
 		rc = scan_install(&s, &all.items[i], &all);
+	if (rc == 0)
+		rc = scan_environment(&s);
+	if (rc == 0 && is_live_root(opts->root))
+		rc = scan_process_environments(&s);
 	installs_free(&all);
 	scanner_free(&s);
 	return rc;

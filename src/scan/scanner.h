@@ -62,7 +62,48 @@ struct scanner {
 	struct strmap reported;     /* "rule\npath" keys already reported */
 	struct provdb prov;         /* package databases of the root, valid when PROV_DB_OPEN */
 	enum { PROV_DB_CLOSED, PROV_DB_OPEN, PROV_DB_FAILED } prov_state;
+	/* While a start-up variable is followed, the highest severity emitted for its code. */
+	struct {
+		bool active;
+		enum severity max;
+	} follow;
 };
+
+/* One Python start-up variable that a configuration file or a live process sets. */
+struct env_setting {
+	const char *file;       /* the file that sets it, as on the scanned system */
+	long line;              /* 1-based; 0 for a process environment */
+	const char *name;       /* such as "PYTHONSTARTUP" */
+	const char *raw;        /* the value as written */
+	const char *value;      /* the value after static expansion, or NULL */
+	const char *unresolved; /* why value is NULL */
+	const char *function;   /* the shell function it is set in, or NULL */
+	unsigned flags;         /* ENV_* flags of scan/envitem.h */
+	const char *account;    /* the account whose start-up file sets it; NULL system-wide */
+	const char *process;    /* "pid 42 (python3)" for a live process, else NULL */
+};
+
+/*
+ * Reports one setting of a Python start-up variable and follows its value
+ * to the code it makes the interpreter run, which is reported and assessed
+ * separately. Other variables are ignored. Returns 0 or a negative errno.
+ */
+__attribute__((warn_unused_result))
+int scan_env_setting(struct scanner *s, const struct env_setting *set);
+/*
+ * Reports the Python start-up variables in the environment of every
+ * running Python process that can be read, one finding per distinct
+ * setting. Only for a scan of the live system.
+ */
+__attribute__((warn_unused_result))
+int scan_process_environments(struct scanner *s);
+/*
+ * Reads the persistent environment of the system and of every account
+ * (shell, PAM, systemd and cron files) and the IPython start-up files,
+ * and reports each Python start-up variable and start-up file found.
+ */
+__attribute__((warn_unused_result))
+int scan_environment(struct scanner *s);
 
 /* What is known about one hook file, gathered once for all of its findings. */
 struct hook_facts {

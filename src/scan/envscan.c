@@ -1,0 +1,600 @@
+/*
+ * envscan: reports one Python start-up variable that a configuration file
+ * or a live process sets, and follows its value to the code it makes the
+ * interpreter run: the PYTHONSTARTUP file, modules that PYTHONPATH puts
+ * before the standard library, the user site under PYTHONUSERBASE and the
+ * library under PYTHONHOME. That code is assessed like any other hook.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "scan/envconf.h"
+#include "scan/envitem.h"
+#include "scan/scanner.h"
+
+/* Directories of one PYTHONPATH value followed at most. */
+#define ENV_PATH_DIRS_MAX 64
+
+struct variable {
+	const char *name;
+	const char *rule;
+	enum severity severity;
+	const char *effect;
+};
+
+static const struct variable variables[] = {
+	{ "PYTHONSTARTUP", "env-pythonstartup", SEV_MEDIUM,
+	  "names a file that interactive sessions run at start" },
+	{ "PYTHONPATH", "env-pythonpath", SEV_MEDIUM,
+	  "puts directories before the standard library on sys.path, where sitecustomize, "
+	  "usercustomize, encodings and other start-up modules are imported from" },
+	{ "PYTHONHOME", "env-pythonhome", SEV_MEDIUM,
+	  "moves the standard library and the site directories" },
+	{ "PYTHONUSERBASE", "env-pythonuserbase", SEV_MEDIUM,
+	  "moves the user site, whose .pth files and usercustomize run at start-up, even under -E" },
+	{ "PYTHONWARNINGS", "env-pythonwarnings", SEV_LOW,
+	  "sets warning filters; a category written as module.Class imports that module "
+	  "before site runs" },
+	{ "PYTHONINSPECT", "env-pythoninspect", SEV_LOW,
+	  "opens an interactive prompt after the program ends" },
+	{ "PYTHONPYCACHEPREFIX", "env-pythonpycacheprefix", SEV_MEDIUM,
+	  "moves byte code to a separate tree, where planted .pyc files are loaded in place "
+	  "of the source" },
+	{ "PYTHONEXECUTABLE", "env-pythonexecutable", SEV_LOW,
+	  "changes sys.argv[0] and the program name (macOS)" },
+	{ "PYTHONBREAKPOINT", "env-pythonbreakpoint", SEV_LOW,
+	  "imports and calls the named function whenever breakpoint() runs" },
+	{ "PYTHON_FROZEN_MODULES", "env-python-frozen-modules", SEV_LOW,
+	  "chooses whether frozen modules are used; 'off' lets on-disk site.py and os.py "
+	  "take effect (3.13 and later)" },
+};
+
+/* Start-up modules looked for in each PYTHONPATH directory, and why each matters. */
+static const struct {
+	const char *name;
+	const char *kind;
+	const char *why;
+} path_modules[] = {
+	{ "sitecustomize", "sitecustomize", "site.py imports sitecustomize at every start" },
+	{ "usercustomize", "usercustomize",
+	  "site.py imports usercustomize at every start when the user site is on" },
+	{ "encodings", "module",
+	  "the interpreter imports encodings before site, even with -S" },
+	{ "site", "module",
+	  "replaces the standard site module on CPython 3.10 and older, and on later releases "
+	  "when frozen modules are off" },
+	{ "os", "module",
+	  "shadows the standard os module on CPython 3.10 and older, and on later releases "
+	  "when frozen modules are off" },
+	{ "codecs", "module",
+	  "shadows the standard codecs module on CPython 3.10 and older, and on later releases "
+	  "when frozen modules are off" },
+};
+
+static const struct variable *
+find_variable(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(variables) / sizeof(variables[0]); i++) {
+		if (strcmp(variables[i].name, name) == 0)
+			return &variables[i];
+	}
+	return NULL;
+}
+
+static enum severity
+max_severity(enum severity a, enum severity b)
+{
+	return a > b ? a : b;
+}
+
+/* "FILE:LINE" or "FILE" of the setting, for reasons. */
+static char *
+describe_source(const struct env_setting *set)
+{
+	char *text = NULL;
+
+	if (set->line > 0 && asprintf(&text, "%s:%ld", set->file, set->line) < 0)
+		return NULL;
+	if (set->line <= 0)
+		text = strdup(set->file);
+	return text;
+}
+
+/* Reads a followed file and emits an assessed finding for it. */
+static int
+report_followed_file(struct scanner *s, const struct env_setting *set, const char *path,
+		     const char *rule, const char *kind, const char *why, bool python_text)
+{
+	struct hook_facts facts;
+	struct finding f;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	bool truncated = false;
+	char *source;
+	int rc;
+
+	if (scanner_seen(s, rule, path))
+		return 0;
+	rc = fsroot_read_file(&s->root, path, s->opts->max_file_size, &buf, &len, &truncated);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc < 0) {
+		scanner_diag(s, path, 0, -rc, "cannot read a file that a start-up variable names");
+		return 0;
+	}
+	source = describe_source(set);
+	finding_init(&f, rule, kind, SEV_MEDIUM, CONF_MEDIUM);
+	rc = source ? finding_set_path(&f, path) : -ENOMEM;
+	if (rc == 0)
+		rc = finding_add_reason(&f, "%s, named by %s in %s", why, set->name, source);
+	if (rc == 0 && set->process)
+		rc = finding_add_reason(&f, "set in the environment of the running process %s",
+					set->process);
+	if (rc == 0)
+		rc = scanner_hook_facts(s, path, buf, len, !truncated, &facts);
+	if (rc == 0)
+		rc = scanner_assess(s, &facts, CONTENT_MODULE, python_text ? buf : NULL, len, &f);
+	free(source);
+	free(buf);
+	if (rc < 0) {
+		finding_free(&f);
+		return rc;
+	}
+	return scanner_emit(s, &f);
+}
+
+static bool
+is_regular(struct scanner *s, const char *path)
+{
+	struct stat st;
+
+	return fsroot_stat(&s->root, path, true, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool
+is_directory(struct scanner *s, const char *path)
+{
+	struct stat st;
+
+	return fsroot_stat(&s->root, path, true, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Looks for the start-up modules of path_modules[] in one PYTHONPATH directory. */
+static int
+follow_path_dir(struct scanner *s, const struct env_setting *set, const char *dir)
+{
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(path_modules) / sizeof(path_modules[0]) && rc == 0; i++) {
+		for (k = 0; k < 3 && rc == 0; k++) {
+			char *path = NULL;
+			int n;
+
+			switch (k) {
+			case 0:
+				n = asprintf(&path, "%s/%s.py", dir, path_modules[i].name);
+				break;
+			case 1:
+				n = asprintf(&path, "%s/%s/__init__.py", dir, path_modules[i].name);
+				break;
+			default:
+				n = asprintf(&path, "%s/%s.pyc", dir, path_modules[i].name);
+				break;
+			}
+			if (n < 0)
+				return -ENOMEM;
+			if (is_regular(s, path)) {
+				rc = report_followed_file(s, set, path, "env-path-module",
+							  path_modules[i].kind, path_modules[i].why,
+							  k < 2);
+				free(path);
+				break; /* the first form found is the one imported */
+			}
+			free(path);
+		}
+	}
+	return rc;
+}
+
+/* Splits a PYTHONPATH value at ':' and follows each absolute directory. */
+static int
+follow_pythonpath(struct scanner *s, const struct env_setting *set, struct strlist *notes)
+{
+	const char *p = set->value, *end;
+	size_t dirs = 0;
+	int rc = 0;
+
+	while (p && rc == 0 && dirs < ENV_PATH_DIRS_MAX) {
+		char *dir, *norm;
+
+		end = strchr(p, ':');
+		dir = end ? strndup(p, (size_t)(end - p)) : strdup(p);
+		if (!dir)
+			return -ENOMEM;
+		if (dir[0] == '/') {
+			norm = path_normalize("/", dir);
+			if (!norm) {
+				free(dir);
+				return -ENOMEM;
+			}
+			if (is_directory(s, norm))
+				rc = follow_path_dir(s, set, norm);
+			free(norm);
+			dirs++;
+		} else if (dir[0] != '\0') {
+			rc = strlist_add(notes, "a relative entry is resolved against each process's "
+				       "working directory, so it was not followed");
+		}
+		free(dir);
+		p = end ? end + 1 : NULL;
+	}
+	return rc;
+}
+
+/* Scans the pythonX.Y directories below base/lib: their site-packages, and the library itself for PYTHONHOME. */
+static int
+follow_lib_dirs(struct scanner *s, const struct env_setting *set, const char *base, bool home)
+{
+	struct ranges any = { { PYVER_ANY_LO }, { PYVER_ANY_HI }, 1, NULL };
+	struct dirlist names;
+	char *lib = path_join(base, "lib");
+	size_t i;
+	int rc = 0;
+
+	if (!lib)
+		return -ENOMEM;
+	if (fsroot_listdir(&s->root, lib, &names) < 0) {
+		free(lib);
+		return 0;
+	}
+	dirlist_sort_bytes(&names);
+	for (i = 0; i < names.count && rc == 0; i++) {
+		const struct site_result *res;
+		char *dir, *site, *custom;
+
+		if (strncmp(names.names[i], "python", 6) != 0)
+			continue;
+		dir = path_join(lib, names.names[i]);
+		site = dir ? path_join(dir, "site-packages") : NULL;
+		custom = dir ? path_join(home ? dir : site ? site : dir,
+					 home ? "sitecustomize.py" : "usercustomize.py") : NULL;
+		if (!dir || !site || !custom) {
+			rc = -ENOMEM;
+		} else {
+			if (is_directory(s, site))
+				rc = scan_site_dir(s, site, &any, 0, &res);
+			if (rc == 0 && is_regular(s, custom))
+				rc = report_followed_file(s, set, custom, "env-path-module",
+							  home ? "sitecustomize" : "usercustomize",
+							  home ? "a sitecustomize in the library that PYTHONHOME selects"
+							       : "site.py imports usercustomize from the user site",
+							  true);
+		}
+		free(custom);
+		free(site);
+		free(dir);
+	}
+	dirlist_free(&names);
+	free(lib);
+	return rc;
+}
+
+/* Module names that a PYTHONWARNINGS value makes the interpreter import. */
+static int
+warnings_modules(const char *value, struct strlist *modules)
+{
+	const char *entry = value;
+
+	while (entry && *entry) {
+		const char *next = strchr(entry, ',');
+		size_t n = next ? (size_t)(next - entry) : strlen(entry);
+		const char *field = entry;
+		int colon = 0;
+		size_t i;
+
+		/* action:message:category:module:lineno; the category is the third field. */
+		for (i = 0; i < n && colon < 2; i++) {
+			if (entry[i] == ':') {
+				colon++;
+				field = entry + i + 1;
+			}
+		}
+		if (colon == 2) {
+			const char *stop = memchr(field, ':', n - (size_t)(field - entry));
+			size_t flen = stop ? (size_t)(stop - field) : n - (size_t)(field - entry);
+			const char *dot = memrchr(field, '.', flen);
+
+			if (dot && dot > field) {
+				char *module = strndup(field, (size_t)(dot - field));
+				int rc;
+
+				if (!module)
+					return -ENOMEM;
+				rc = strcmp(module, "builtins") && strcmp(module, "warnings")
+					? strlist_add(modules, module) : 0;
+				free(module);
+				if (rc < 0)
+					return rc;
+			}
+		}
+		entry = next ? next + 1 : NULL;
+	}
+	return 0;
+}
+
+/* Follows the value to code where the variable names code; notes collect reasons for the setting's finding. */
+static int
+follow_value(struct scanner *s, const struct env_setting *set, const struct variable *v,
+	     struct strlist *notes, enum severity *sev)
+{
+	struct strlist modules;
+	size_t i;
+	int rc = 0;
+
+	if (strcmp(v->name, "PYTHONSTARTUP") == 0) {
+		if (set->value[0] != '/')
+			return strlist_add(notes, "a relative file name is resolved against the "
+				       "working directory of each session, so it was not followed");
+		if (!is_regular(s, set->value))
+			return strlist_add(notes, "the named file does not exist on this system");
+		return report_followed_file(s, set, set->value, "pythonstartup-file",
+					    "startup-file",
+					    "interactive sessions run this file at start", true);
+	}
+	if (strcmp(v->name, "PYTHONPATH") == 0)
+		return follow_pythonpath(s, set, notes);
+	if (strcmp(v->name, "PYTHONUSERBASE") == 0 || strcmp(v->name, "PYTHONHOME") == 0) {
+		if (set->value[0] != '/')
+			return strlist_add(notes, "a relative directory depends on each process's "
+				       "working directory, so it was not followed");
+		return follow_lib_dirs(s, set, set->value, strcmp(v->name, "PYTHONHOME") == 0);
+	}
+	if (strcmp(v->name, "PYTHONWARNINGS") == 0) {
+		memset(&modules, 0, sizeof(modules));
+		rc = warnings_modules(set->value, &modules);
+		for (i = 0; i < modules.count && rc == 0; i++) {
+			char *note = NULL;
+
+			*sev = max_severity(*sev, SEV_MEDIUM);
+			if (asprintf(&note, "the category imports module '%s' at every start, "
+				     "before site runs", modules.items[i]) < 0)
+				rc = -ENOMEM;
+			else
+				rc = strlist_add(notes, note);
+			free(note);
+		}
+		strlist_free(&modules);
+		return rc;
+	}
+	if (strcmp(v->name, "PYTHON_FROZEN_MODULES") == 0 && strcmp(set->value, "off") == 0)
+		*sev = max_severity(*sev, SEV_MEDIUM);
+	return 0;
+}
+
+/* Lowers the severity for settings that cannot reach Python as written, and says why. */
+static int
+apply_scope(const struct env_setting *set, struct finding *f)
+{
+	int rc = 0;
+
+	if ((set->flags & ENV_IN_FUNCTION) && !(set->flags & ENV_FUNCTION_CALLED)) {
+		f->severity = SEV_LOW < f->severity ? SEV_LOW : f->severity;
+		rc = finding_add_reason(f, "inside function %s, which the file never calls",
+					set->function ? set->function : "(unnamed)");
+	} else if (set->flags & (ENV_SUBSHELL | ENV_LOCAL)) {
+		f->severity = SEV_LOW < f->severity ? SEV_LOW : f->severity;
+		rc = finding_add_reason(f, "set only in a subshell or as a local variable, so it "
+					"does not reach later commands");
+	} else if (set->flags & ENV_CONDITIONAL) {
+		rc = finding_add_reason(f, "set only when a condition in the file holds");
+	}
+	if (rc == 0 && !(set->flags & (ENV_EXPORTED | ENV_COMMAND_SCOPED)) && !set->process) {
+		f->severity = SEV_LOW < f->severity ? SEV_LOW : f->severity;
+		rc = finding_add_reason(f, "not exported in this file, so Python sees it only if "
+					"another file exports it");
+	}
+	if (rc == 0 && (set->flags & ENV_COMMAND_SCOPED))
+		rc = finding_add_reason(f, "set for one command only");
+	return rc;
+}
+
+int
+scan_env_setting(struct scanner *s, const struct env_setting *set)
+{
+	const struct variable *v = find_variable(set->name);
+	enum severity sev, followed;
+	struct strlist notes;
+	struct finding f;
+	char *evidence = NULL, *why = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (!v)
+		return 0;
+	memset(&notes, 0, sizeof(notes));
+	sev = v->severity;
+	followed = SEV_INFO;
+	if (set->value && set->value[0] != '\0') {
+		s->follow.active = true;
+		s->follow.max = SEV_INFO;
+		rc = follow_value(s, set, v, &notes, &sev);
+		followed = s->follow.max;
+		s->follow.active = false;
+		if (rc == 0 && set->value[0] == '/' && scanner_path_is_unsafe(s, set->value, &why)) {
+			sev = SEV_HIGH;
+			rc = why ? 0 : -ENOMEM;
+		}
+	}
+	if (rc < 0) {
+		strlist_free(&notes);
+		return rc;
+	}
+	finding_init(&f, v->rule, "env", max_severity(sev, followed), CONF_MEDIUM);
+	f.line = set->line;
+	if (asprintf(&evidence, "%s=%s", set->name, set->raw ? set->raw : "") < 0)
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = finding_set_path(&f, set->file);
+	if (rc == 0)
+		rc = finding_set_evidence(&f, evidence, strlen(evidence));
+	if (rc == 0)
+		rc = finding_add_reason(&f, "%s %s", set->name, v->effect);
+	if (rc == 0 && set->process)
+		rc = finding_add_reason(&f, "in the environment of the running process %s, so the "
+					"hook is active now", set->process);
+	if (rc == 0 && set->account)
+		rc = finding_add_reason(&f, "applies to the sessions of account %s", set->account);
+	if (rc == 0 && set->value && set->raw && strcmp(set->value, set->raw) != 0)
+		rc = finding_add_reason(&f, "value after expansion: %s", set->value);
+	if (rc == 0 && !set->value)
+		rc = finding_add_reason(&f, "the value cannot be resolved without running the "
+					"shell (%s), so it was not followed",
+					set->unresolved ? set->unresolved : "unknown");
+	if (rc == 0 && why)
+		rc = finding_add_reason(&f, "points into %s, where other users can plant code", why);
+	for (i = 0; i < notes.count && rc == 0; i++)
+		rc = finding_add_reason(&f, "%s", notes.items[i]);
+	if (rc == 0 && followed >= SEV_MEDIUM)
+		rc = finding_add_reason(&f, "leads to code reported as %s", severity_name(followed));
+	if (rc == 0)
+		rc = apply_scope(set, &f);
+	if (rc == -E2BIG)
+		rc = 0;
+	free(evidence);
+	free(why);
+	strlist_free(&notes);
+	if (rc < 0) {
+		finding_free(&f);
+		return rc;
+	}
+	return scanner_emit(s, &f);
+}
+
+/* Reports IPython start-up code: exec_lines entries, exec_files and startup-directory files. */
+static int
+scan_ipython_record(struct scanner *s, const struct envconf_record *r)
+{
+	struct hook_facts facts;
+	struct env_setting set;
+	struct finding f;
+	const char *target;
+	int rc;
+
+	if (r->kind == ENV_EXEC_LINE) {
+		finding_init(&f, "ipython-exec-line", "startup-file", SEV_MEDIUM, CONF_MEDIUM);
+		f.line = (long)r->line;
+		rc = finding_set_path(&f, r->path);
+		if (rc == 0 && r->value)
+			rc = finding_set_evidence(&f, r->value, strlen(r->value));
+		if (rc == 0)
+			rc = finding_add_reason(&f, "IPython runs this %s entry in every session of the "
+						"profile", r->name);
+		if (rc == 0 && r->value) {
+			memset(&facts, 0, sizeof(facts));
+			facts.prov.verdict = PROV_NOT_LISTED;
+			facts.prov.how = "";
+			facts.complete = true;
+			rc = scanner_assess(s, &facts, CONTENT_PTH_LINE, (const uint8_t *)r->value,
+					    strlen(r->value), &f);
+		} else if (rc == 0) {
+			rc = finding_add_reason(&f, "the entry is not a literal (%s), so its code was "
+						"not read", r->unresolved ? r->unresolved : "unknown");
+		}
+		if (rc < 0 && rc != -E2BIG) {
+			finding_free(&f);
+			return rc;
+		}
+		return scanner_emit(s, &f);
+	}
+	target = r->value ? r->value : r->path;
+	if (!target || target[0] != '/')
+		return 0;
+	memset(&set, 0, sizeof(set));
+	set.file = r->path;
+	set.line = (long)r->line;
+	set.name = r->kind == ENV_EXEC_FILE ? r->name : "the IPython startup directory";
+	set.account = r->account;
+	if (!is_regular(s, target)) {
+		scanner_diag(s, r->path, (long)r->line, 0, "an IPython start-up file it names does not exist");
+		return 0;
+	}
+	return report_followed_file(s, &set, target,
+				    r->kind == ENV_EXEC_FILE ? "ipython-exec-file" : "ipython-startup",
+				    "startup-file", "IPython runs this file in every session of the profile",
+				    true);
+}
+
+int
+scan_environment(struct scanner *s)
+{
+	struct scan_callbacks quiet = { 0 };
+	struct envconf_result result;
+	struct accounts accts = { NULL, 0 };
+	size_t i;
+	int rc;
+
+	/* Discovery already reported problems with the passwd file. */
+	rc = accounts_load(&s->root, &quiet, &accts);
+	if (rc < 0)
+		return rc;
+	envconf_result_init(&result);
+	rc = envconf_collect(&s->root, &accts, &result);
+	if (rc == -E2BIG) {
+		scanner_incomplete(s, "/", "too many start-up variable settings; the rest were not reported");
+		rc = 0;
+	}
+	for (i = 0; i < result.ndiags; i++)
+		scanner_diag(s, result.diags[i].path, (long)result.diags[i].line, result.diags[i].err,
+			     result.diags[i].message);
+	if (result.diags_dropped > 0)
+		scanner_diag(s, "/", 0, 0, "more problems with start-up files than are reported one by one");
+	for (i = 0; i < result.count && rc == 0; i++) {
+		const struct envconf_record *r = &result.records[i];
+		struct env_setting set;
+
+		if (r->flags & ENV_NOT_READ) {
+			char *message = NULL;
+
+			/* A missing file sets nothing; shells skip a guarded `. FILE` the same way. */
+			if (r->value && r->value[0] == '/' && !fsroot_exists(&s->root, r->value))
+				continue;
+
+			if (asprintf(&message, "%s '%s' was not read, so start-up variables it may set are not known%s%s",
+				     r->kind == ENV_FILE_REF ? "EnvironmentFile" : "sourced file",
+				     r->value ? r->value : r->raw ? r->raw : "",
+				     r->value ? "" : ": ", r->value ? "" : r->unresolved ? r->unresolved : "") < 0) {
+				rc = -ENOMEM;
+				break;
+			}
+			scanner_diag(s, r->path, (long)r->line, 0, message);
+			free(message);
+			continue;
+		}
+		if (r->kind == ENV_EXEC_LINE || r->kind == ENV_EXEC_FILE || r->kind == ENV_STARTUP_FILE) {
+			rc = scan_ipython_record(s, r);
+			continue;
+		}
+		if (r->kind != ENV_ASSIGN)
+			continue;
+		memset(&set, 0, sizeof(set));
+		set.file = r->path;
+		set.line = (long)r->line;
+		set.name = r->name;
+		set.raw = r->raw;
+		set.value = r->value;
+		set.unresolved = r->unresolved;
+		set.function = r->function;
+		set.flags = r->flags;
+		set.account = r->account;
+		rc = scan_env_setting(s, &set);
+	}
+	envconf_result_free(&result);
+	accounts_free(&accts);
+	return rc;
+}
