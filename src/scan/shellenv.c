@@ -8,6 +8,7 @@
 
 #include "core/strbuf.h"
 #include "core/strlist.h"
+#include "scan/shellword.h"
 
 enum frame_kind { FRAME_IF, FRAME_LOOP, FRAME_CASE, FRAME_BRACE, FRAME_SUBSHELL };
 
@@ -37,28 +38,15 @@ struct call {
 /* Maximum length of a word-like token recorded as a possible function call. */
 #define SHELL_TOKEN_MAX 256
 
-struct word {
-	size_t start, end;      /* raw bytes in the input */
-	size_t line;
-	struct strbuf value;    /* after '=' for an assignment */
-	const char *unresolved;
-	bool quoted;
-	bool assignment;
-	bool append;            /* NAME+=value */
-	bool appends_self;
-	size_t name_len;
-};
+
 
 struct shell {
 	char *buf;              /* the sanitized copy of the input */
-	const char *s;
-	size_t len, pos;
+	struct shell_cursor cur;
 	size_t line_pos, line; /* line counter cache: line number at line_pos */
 	size_t line_base;
-	const struct env_context *ctx;
 	struct env_list *out;
 	size_t first_item;
-	struct env_vars vars;
 	struct strlist called;  /* command names run outside any function */
 	struct strlist exported_unset; /* `export X` before the file sets X */
 	struct call *calls;     /* command names run inside a function */
@@ -69,7 +57,7 @@ struct shell {
 	enum mode mode;
 	char *pending_function;
 
-	struct word words[SHELL_WORDS_MAX];
+	struct shell_word words[SHELL_WORDS_MAX];
 	size_t nwords;
 	bool words_dropped;
 	bool redirect_target;    /* the next word is a redirection target */
@@ -80,41 +68,7 @@ struct shell {
 	size_t nheredocs;
 	char last_op[4];         /* the operator before the current command */
 	bool allexport;
-	int rc;                  /* first -ENOMEM or -E2BIG */
 };
-
-/* State of one word's expansion. */
-struct expansion {
-	struct strbuf *out;
-	const char *unresolved;
-	const char *error;      /* malformed input: the command is dropped */
-	bool quoted;
-	bool appends_self;
-	const char *self_name;  /* the variable being assigned */
-	size_t self_len;
-	bool assignment_value;  /* '~' is expanded after ':' too */
-};
-
-static bool
-is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static bool
-is_meta(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' ||
-	       c == '(' || c == ')' || c == '<' || c == '>';
-}
-
-static bool
-is_name_char(char c, bool first)
-{
-	if (c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-		return true;
-	return !first && c >= '0' && c <= '9';
-}
 
 static size_t
 line_at(struct shell *sh, size_t pos)
@@ -123,8 +77,8 @@ line_at(struct shell *sh, size_t pos)
 		sh->line_pos = 0;
 		sh->line = 1;
 	}
-	for (; sh->line_pos < pos && sh->line_pos < sh->len; sh->line_pos++) {
-		if (sh->s[sh->line_pos] == '\n')
+	for (; sh->line_pos < pos && sh->line_pos < sh->cur.len; sh->line_pos++) {
+		if (sh->cur.s[sh->line_pos] == '\n')
 			sh->line++;
 	}
 	return sh->line + sh->line_base;
@@ -133,515 +87,15 @@ line_at(struct shell *sh, size_t pos)
 static void
 note_rc(struct shell *sh, int rc)
 {
-	if (rc < 0 && sh->rc == 0)
-		sh->rc = rc;
-}
-
-static void
-put(struct expansion *ex, const char *data, size_t len)
-{
-	int rc;
-
-	if (ex->unresolved || ex->error)
-		return;
-	rc = strbuf_append(ex->out, data, len);
-	if (rc == -E2BIG)
-		ex->unresolved = "expanded value longer than the 128 KiB cap";
-	else if (rc < 0)
-		ex->error = "out of memory";
-}
-
-static void
-unresolve(struct expansion *ex, const char *reason)
-{
-	if (!ex->unresolved)
-		ex->unresolved = reason;
-}
-
-/*
- * Moves past a construct opened just before sh->pos and closed by close,
- * counting nested open bytes and stepping over quotes and backslashes.
- * Returns false when the input ends first.
- */
-static bool
-skip_balanced(struct shell *sh, char open, char close)
-{
-	int depth = 1;
-
-	while (sh->pos < sh->len) {
-		char c = sh->s[sh->pos++];
-
-		if (c == '\\') {
-			sh->pos++;
-		} else if (c == '\'' && open != '`') {
-			const char *q = memchr(sh->s + sh->pos, '\'', sh->len - sh->pos);
-
-			if (!q)
-				return false;
-			sh->pos = (size_t)(q - sh->s) + 1;
-		} else if (c == '"' && open != '`') {
-			while (sh->pos < sh->len && sh->s[sh->pos] != '"') {
-				if (sh->s[sh->pos] == '\\')
-					sh->pos++;
-				sh->pos++;
-			}
-			if (sh->pos >= sh->len)
-				return false;
-			sh->pos++;
-		} else if (c == close) {
-			if (--depth == 0)
-				return true;
-		} else if (c == open) {
-			depth++;
-		}
-	}
-	sh->pos = sh->len;
-	return false;
-}
-
-/* Result of looking a variable up while expanding. */
-enum lookup { VAR_VALUE, VAR_UNKNOWN, VAR_UNRESOLVED };
-
-static enum lookup
-lookup(struct shell *sh, struct expansion *ex, const char *name, size_t len, const char **value)
-{
-	const struct env_var *v = env_vars_find(&sh->vars, name, len);
-	const struct env_context *ctx = sh->ctx;
-
-	if (v) {
-		*value = v->value;
-		return v->value ? VAR_VALUE : VAR_UNRESOLVED;
-	}
-	if (ctx && len == 4 && memcmp(name, "HOME", 4) == 0 && ctx->home) {
-		*value = ctx->home;
-		return VAR_VALUE;
-	}
-	if (ctx && ctx->user && ((len == 4 && memcmp(name, "USER", 4) == 0) ||
-				 (len == 7 && memcmp(name, "LOGNAME", 7) == 0))) {
-		*value = ctx->user;
-		return VAR_VALUE;
-	}
-	if (ctx && len == 5 && memcmp(name, "SHELL", 5) == 0 && ctx->shell) {
-		*value = ctx->shell;
-		return VAR_VALUE;
-	}
-	if (ex->self_name && len == ex->self_len && memcmp(name, ex->self_name, len) == 0) {
-		/* X="$X:/new" where the file never set X: the inherited part
-		 * is unknown, the part the file adds is not. */
-		ex->appends_self = true;
-		*value = "";
-		return VAR_VALUE;
-	}
-	return VAR_UNKNOWN;
-}
-
-static void expand_until(struct shell *sh, struct expansion *ex, bool brace);
-
-/* Expands ${...} with sh->pos just past the '{'. */
-static void
-expand_brace(struct shell *sh, struct expansion *ex)
-{
-	const char *name = sh->s + sh->pos, *value = NULL;
-	size_t n = 0;
-	char op[3] = "";
-	enum lookup found;
-
-	while (sh->pos + n < sh->len && is_name_char(name[n], n == 0))
-		n++;
-	if (n == 0 || sh->pos + n >= sh->len) {
-		unresolve(ex, "parameter expansion that needs the shell (${#, ${!, or a positional parameter)");
-		if (!skip_balanced(sh, '{', '}'))
-			ex->error = "unbalanced ${ in this line";
-		return;
-	}
-	sh->pos += n;
-
-	if (sh->s[sh->pos] == '}') {
-		sh->pos++;
-		found = lookup(sh, ex, name, n, &value);
-		if (found == VAR_VALUE)
-			put(ex, value, strlen(value));
-		else
-			unresolve(ex, found == VAR_UNKNOWN ? "refers to a variable that the file does not set"
-							   : "refers to a variable whose value is unresolved");
-		return;
-	}
-
-	if (sh->s[sh->pos] == ':' && sh->pos + 1 < sh->len && strchr("-=+?", sh->s[sh->pos + 1])) {
-		op[0] = ':';
-		op[1] = sh->s[sh->pos + 1];
-		sh->pos += 2;
-	} else if (strchr("-=+?", sh->s[sh->pos])) {
-		op[0] = sh->s[sh->pos];
-		sh->pos++;
-	} else {
-		unresolve(ex, "parameter expansion with an operator that needs the shell");
-		if (!skip_balanced(sh, '{', '}'))
-			ex->error = "unbalanced ${ in this line";
-		return;
-	}
-
-	/* The word after the operator. */
-	{
-		struct strbuf alt;
-		struct expansion sub = *ex;
-		bool colon = op[0] == ':';
-		char kind = colon ? op[1] : op[0];
-		bool empty, use_word;
-
-		strbuf_init(&alt, ENV_VALUE_MAX);
-		sub.out = &alt;
-		sub.unresolved = NULL;
-		sub.error = NULL;
-		sub.appends_self = false;
-		expand_until(sh, &sub, true);
-		if (sub.error) {
-			ex->error = sub.error;
-			strbuf_free(&alt);
-			return;
-		}
-
-		found = lookup(sh, ex, name, n, &value);
-		if (found != VAR_VALUE) {
-			unresolve(ex, found == VAR_UNKNOWN ? "refers to a variable that the file does not set"
-							   : "refers to a variable whose value is unresolved");
-			strbuf_free(&alt);
-			return;
-		}
-		empty = value[0] == '\0';
-		if (kind == '+')
-			use_word = !(colon && empty);
-		else
-			use_word = colon && empty;
-		if (kind == '?' && use_word) {
-			unresolve(ex, "${X:?} stops the shell when X is empty");
-		} else if (use_word) {
-			if (sub.unresolved)
-				unresolve(ex, sub.unresolved);
-			else
-				put(ex, alt.data ? alt.data : "", alt.len);
-			if (sub.appends_self)
-				ex->appends_self = true;
-			if (kind == '=' && !sub.unresolved) {
-				char *key = strndup(name, n);
-
-				if (!key || env_vars_set(&sh->vars, key, alt.data ? alt.data : "", NULL) < 0)
-					note_rc(sh, -ENOMEM);
-				free(key);
-			}
-		} else if (kind != '+') {
-			put(ex, value, strlen(value));
-		}
-		strbuf_free(&alt);
-	}
-}
-
-/* Expands $'...' (bash ANSI-C quoting) with sh->pos just past the quote. */
-static void
-expand_ansi_c(struct shell *sh, struct expansion *ex)
-{
-	static const char from[] = "abefnrtv\\'\"?", to[] = "\a\b\033\f\n\r\t\v\\'\"?";
-
-	while (sh->pos < sh->len && sh->s[sh->pos] != '\'') {
-		char c = sh->s[sh->pos++];
-		const char *p;
-
-		if (c != '\\') {
-			put(ex, &c, 1);
-			continue;
-		}
-		if (sh->pos >= sh->len)
-			break;
-		c = sh->s[sh->pos++];
-		p = strchr(from, c);
-		if (p && c != '\0')
-			put(ex, &to[p - from], 1);
-		else
-			unresolve(ex, "$'...' escape that this reader does not decode");
-	}
-	if (sh->pos >= sh->len) {
-		ex->error = "unbalanced quote in $'...'";
-		return;
-	}
-	sh->pos++;
-}
-
-/* Expands a '$' at sh->pos. */
-static void
-expand_dollar(struct shell *sh, struct expansion *ex, bool in_dquote)
-{
-	char c;
-
-	sh->pos++;
-	if (sh->pos >= sh->len) {
-		put(ex, "$", 1);
-		return;
-	}
-	c = sh->s[sh->pos];
-	if (c == '{') {
-		sh->pos++;
-		expand_brace(sh, ex);
-	} else if (c == '(') {
-		bool arithmetic = sh->pos + 1 < sh->len && sh->s[sh->pos + 1] == '(';
-
-		unresolve(ex, arithmetic ? "arithmetic expansion" : "command substitution $(...)");
-		sh->pos++;
-		if (!skip_balanced(sh, '(', ')'))
-			ex->error = "unbalanced $( in this line";
-	} else if (is_name_char(c, true)) {
-		const char *name = sh->s + sh->pos, *value = NULL;
-		size_t n = 0;
-		enum lookup found;
-
-		while (sh->pos + n < sh->len && is_name_char(name[n], false))
-			n++;
-		sh->pos += n;
-		found = lookup(sh, ex, name, n, &value);
-		if (found == VAR_VALUE)
-			put(ex, value, strlen(value));
-		else
-			unresolve(ex, found == VAR_UNKNOWN ? "refers to a variable that the file does not set"
-							   : "refers to a variable whose value is unresolved");
-	} else if ((c >= '0' && c <= '9') || strchr("@*#?$!-", c)) {
-		sh->pos++;
-		unresolve(ex, "positional or special parameter");
-	} else if (c == '\'' && !in_dquote) {
-		sh->pos++;
-		ex->quoted = true;
-		expand_ansi_c(sh, ex);
-	} else if (c == '"' && !in_dquote) {
-		/* $"..." is a translated string; without a catalogue it is "...". */
-	} else {
-		put(ex, "$", 1);
-	}
-}
-
-static void
-expand_backtick(struct shell *sh, struct expansion *ex)
-{
-	sh->pos++;
-	unresolve(ex, "command substitution `...`");
-	if (!skip_balanced(sh, '`', '`'))
-		ex->error = "unbalanced backquote in this line";
-}
-
-static void
-expand_dquote(struct shell *sh, struct expansion *ex)
-{
-	ex->quoted = true;
-	sh->pos++;
-	while (sh->pos < sh->len) {
-		char c = sh->s[sh->pos];
-
-		if (c == '"') {
-			sh->pos++;
-			return;
-		}
-		if (c == '\\' && sh->pos + 1 < sh->len) {
-			char next = sh->s[sh->pos + 1];
-
-			if (next == '\n') {
-				sh->pos += 2;
-				continue;
-			}
-			if (strchr("$`\"\\", next)) {
-				put(ex, &next, 1);
-				sh->pos += 2;
-				continue;
-			}
-			put(ex, "\\", 1);
-			sh->pos++;
-		} else if (c == '$') {
-			expand_dollar(sh, ex, true);
-		} else if (c == '`') {
-			expand_backtick(sh, ex);
-		} else {
-			put(ex, &c, 1);
-			sh->pos++;
-		}
-		if (ex->error)
-			return;
-	}
-	ex->error = "unbalanced double quote";
-}
-
-/*
- * Expands '~' or '~user' at sh->pos when what follows up to '/' (or ':' in
- * an assignment value) is unquoted. Returns false to leave '~' literal.
- */
-static bool
-expand_tilde(struct shell *sh, struct expansion *ex)
-{
-	const struct env_context *ctx = sh->ctx;
-	size_t end = sh->pos + 1;
-	const char *home = NULL;
-
-	while (end < sh->len && sh->s[end] != '/' && !is_meta(sh->s[end]) &&
-	       !(ex->assignment_value && sh->s[end] == ':')) {
-		if (strchr("'\"\\$`", sh->s[end]))
-			return false;
-		end++;
-	}
-	if (end == sh->pos + 1) {
-		const struct env_var *v = env_vars_find(&sh->vars, "HOME", 4);
-
-		home = v ? v->value : (ctx ? ctx->home : NULL);
-		if (!home)
-			unresolve(ex, "~ needs the home directory, which depends on the account");
-	} else {
-		char *user = strndup(sh->s + sh->pos + 1, end - sh->pos - 1);
-
-		if (!user) {
-			ex->error = "out of memory";
-			return true;
-		}
-		if (ctx && ctx->home_of)
-			home = ctx->home_of(user, ctx->arg);
-		free(user);
-		if (!home)
-			unresolve(ex, "~user names an account whose home directory is not known");
-	}
-	if (home)
-		put(ex, home, strlen(home));
-	sh->pos = end;
-	return true;
-}
-
-/*
- * Expands from sh->pos up to an unquoted metacharacter, or up to the '}'
- * that closes a ${X:-word} when brace is true (the '}' is consumed).
- */
-static void
-expand_until(struct shell *sh, struct expansion *ex, bool brace)
-{
-	bool word_start = !brace;
-
-	while (sh->pos < sh->len && !ex->error) {
-		char c = sh->s[sh->pos];
-
-		if (brace ? c == '}' : is_meta(c)) {
-			if (brace)
-				sh->pos++;
-			return;
-		}
-		if (c == '~' && (word_start || (ex->assignment_value && sh->pos > 0 &&
-						sh->s[sh->pos - 1] == ':'))) {
-			word_start = false;
-			if (expand_tilde(sh, ex))
-				continue;
-		}
-		word_start = false;
-		if (c == '\\') {
-			if (sh->pos + 1 >= sh->len) {
-				put(ex, "\\", 1);
-				sh->pos++;
-			} else if (sh->s[sh->pos + 1] == '\n') {
-				sh->pos += 2;
-			} else {
-				ex->quoted = true;
-				put(ex, sh->s + sh->pos + 1, 1);
-				sh->pos += 2;
-			}
-		} else if (c == '\'') {
-			const char *q = memchr(sh->s + sh->pos + 1, '\'', sh->len - sh->pos - 1);
-
-			if (!q) {
-				ex->error = "unbalanced single quote";
-				return;
-			}
-			ex->quoted = true;
-			put(ex, sh->s + sh->pos + 1, (size_t)(q - sh->s) - sh->pos - 1);
-			sh->pos = (size_t)(q - sh->s) + 1;
-		} else if (c == '"') {
-			expand_dquote(sh, ex);
-		} else if (c == '$') {
-			expand_dollar(sh, ex, false);
-		} else if (c == '`') {
-			expand_backtick(sh, ex);
-		} else {
-			put(ex, &c, 1);
-			sh->pos++;
-		}
-	}
-	if (brace && !ex->error)
-		ex->error = "unbalanced ${ in this line";
-}
-
-/* Length of an unquoted NAME= or NAME+= prefix at s[0..len), or 0. */
-static size_t
-assignment_prefix(const char *s, size_t len, bool *append)
-{
-	size_t n = 0;
-
-	while (n < len && is_name_char(s[n], n == 0))
-		n++;
-	if (n == 0 || n >= len)
-		return 0;
-	*append = false;
-	if (s[n] == '+' && n + 1 < len && s[n + 1] == '=') {
-		*append = true;
-		return n;
-	}
-	return s[n] == '=' ? n : 0;
-}
-
-/* Reads one word at sh->pos into w. Returns an error message or NULL. */
-static const char *
-read_word(struct shell *sh, struct word *w)
-{
-	struct expansion ex = { &w->value, NULL, NULL, false, false, NULL, 0, false };
-	bool append = false;
-	size_t n;
-
-	strbuf_reset(&w->value);
-	w->start = sh->pos;
-	w->line = line_at(sh, sh->pos);
-	w->assignment = false;
-	w->append = false;
-	w->name_len = 0;
-
-	n = assignment_prefix(sh->s + sh->pos, sh->len - sh->pos, &append);
-	if (n > 0) {
-		w->assignment = true;
-		w->append = append;
-		w->name_len = n;
-		ex.self_name = sh->s + sh->pos;
-		ex.self_len = n;
-		ex.assignment_value = true;
-		sh->pos += n + (append ? 2 : 1);
-		if (sh->pos < sh->len && sh->s[sh->pos] == '(') {
-			sh->pos++;
-			if (!skip_balanced(sh, '(', ')'))
-				return "unbalanced parenthesis in an array assignment";
-			ex.unresolved = "array assignment";
-			if (sh->pos < sh->len && !is_meta(sh->s[sh->pos]))
-				expand_until(sh, &ex, false);
-			goto done;
-		}
-	}
-	expand_until(sh, &ex, false);
-
-done:
-	if (ex.error)
-		return ex.error;
-	w->end = sh->pos;
-	w->unresolved = ex.unresolved;
-	w->quoted = ex.quoted;
-	w->appends_self = ex.appends_self;
-	return NULL;
-}
-
-static const char *
-word_text(const struct word *w)
-{
-	return w->value.data ? w->value.data : "";
+	if (rc < 0 && sh->cur.rc == 0)
+		sh->cur.rc = rc;
 }
 
 /* True when w is the unquoted, fully known word text. */
 static bool
-word_is(const struct word *w, const char *text)
+word_is(const struct shell_word *w, const char *text)
 {
-	return !w->quoted && !w->unresolved && !w->assignment && strcmp(word_text(w), text) == 0;
+	return !w->quoted && !w->unresolved && !w->assignment && strcmp(shell_word_text(w), text) == 0;
 }
 
 static const char *
@@ -698,13 +152,13 @@ add_item(struct shell *sh, struct env_item_in *item)
 
 /* Records an assignment word and updates the variables when it persists. */
 static void
-assign(struct shell *sh, const struct word *w, unsigned flags, bool exported)
+assign(struct shell *sh, const struct shell_word *w, unsigned flags, bool exported)
 {
 	struct env_item_in item = { ENV_ASSIGN, sh->words[0].line, NULL, NULL, NULL, NULL, NULL,
 				    flags };
 	size_t raw_start = w->start + w->name_len + (w->append ? 2 : 1);
-	char *name = strndup(sh->s + w->start, w->name_len);
-	char *raw = strndup(sh->s + raw_start, w->end - raw_start);
+	char *name = strndup(sh->cur.s + w->start, w->name_len);
+	char *raw = strndup(sh->cur.s + raw_start, w->end - raw_start);
 	struct strbuf joined;
 	struct env_var *var;
 
@@ -713,7 +167,7 @@ assign(struct shell *sh, const struct word *w, unsigned flags, bool exported)
 		note_rc(sh, -ENOMEM);
 		goto out;
 	}
-	var = env_vars_find(&sh->vars, name, w->name_len);
+	var = env_vars_find(&sh->cur.vars, name, w->name_len);
 	if ((var && var->exported) || (!var && strlist_has(&sh->exported_unset, name)))
 		exported = true;
 	if (sh->allexport)
@@ -729,7 +183,7 @@ assign(struct shell *sh, const struct word *w, unsigned flags, bool exported)
 		item.unresolved = w->unresolved;
 	} else if (w->append) {
 		if (var && var->value) {
-			if (strbuf_puts(&joined, var->value) < 0 || strbuf_puts(&joined, word_text(w)) < 0)
+			if (strbuf_puts(&joined, var->value) < 0 || strbuf_puts(&joined, shell_word_text(w)) < 0)
 				item.unresolved = "expanded value longer than the 128 KiB cap";
 			else
 				item.value = joined.data;
@@ -740,13 +194,13 @@ assign(struct shell *sh, const struct word *w, unsigned flags, bool exported)
 				item.flags |= ENV_APPENDS_INHERITED;
 		}
 	} else {
-		item.value = word_text(w);
+		item.value = shell_word_text(w);
 	}
 	add_item(sh, &item);
 
 	if (!(flags & ENV_COMMAND_SCOPED)) {
-		note_rc(sh, env_vars_set(&sh->vars, name, item.value, item.unresolved));
-		var = env_vars_find(&sh->vars, name, w->name_len);
+		note_rc(sh, env_vars_set(&sh->cur.vars, name, item.value, item.unresolved));
+		var = env_vars_find(&sh->cur.vars, name, w->name_len);
 		if (var && exported)
 			var->exported = true;
 	}
@@ -760,7 +214,7 @@ out:
 static void
 mark_exported(struct shell *sh, const char *name, bool exported)
 {
-	struct env_var *var = env_vars_find(&sh->vars, name, strlen(name));
+	struct env_var *var = env_vars_find(&sh->cur.vars, name, strlen(name));
 	size_t i;
 
 	if (var)
@@ -780,14 +234,14 @@ mark_exported(struct shell *sh, const char *name, bool exported)
 
 /* export, declare, typeset, local and readonly. */
 static void
-run_declare(struct shell *sh, const char *builtin, struct word *args, size_t n, unsigned flags)
+run_declare(struct shell *sh, const char *builtin, struct shell_word *args, size_t n, unsigned flags)
 {
 	bool is_export = strcmp(builtin, "export") == 0;
 	bool exported = is_export, unexport = false, global = false;
 	size_t i = 0;
 
 	for (; i < n && !args[i].assignment && !args[i].quoted; i++) {
-		const char *opt = word_text(&args[i]);
+		const char *opt = shell_word_text(&args[i]);
 
 		if (strcmp(opt, "--") == 0) {
 			i++;
@@ -809,25 +263,25 @@ run_declare(struct shell *sh, const char *builtin, struct word *args, size_t n, 
 		flags |= ENV_LOCAL;
 
 	for (; i < n; i++) {
-		struct word *w = &args[i];
+		struct shell_word *w = &args[i];
 
 		if (w->assignment) {
 			assign(sh, w, flags, exported && !unexport);
 			if (unexport)
-				mark_exported(sh, word_text(w), false);
-		} else if (!w->unresolved && env_is_name(word_text(w), w->value.len)) {
+				mark_exported(sh, shell_word_text(w), false);
+		} else if (!w->unresolved && env_is_name(shell_word_text(w), w->value.len)) {
 			if (exported || unexport)
-				mark_exported(sh, word_text(w), exported && !unexport);
+				mark_exported(sh, shell_word_text(w), exported && !unexport);
 		}
 	}
 }
 
 static void
-run_source(struct shell *sh, const char *builtin, const struct word *w, unsigned flags)
+run_source(struct shell *sh, const char *builtin, const struct shell_word *w, unsigned flags)
 {
 	struct env_item_in item = { ENV_SOURCE, sh->words[0].line, builtin, NULL, NULL, w->unresolved,
 				    NULL, flags };
-	char *raw = strndup(sh->s + w->start, w->end - w->start);
+	char *raw = strndup(sh->cur.s + w->start, w->end - w->start);
 
 	if (!raw) {
 		note_rc(sh, -ENOMEM);
@@ -835,23 +289,23 @@ run_source(struct shell *sh, const char *builtin, const struct word *w, unsigned
 	}
 	item.raw = raw;
 	if (!w->unresolved)
-		item.value = word_text(w);
+		item.value = shell_word_text(w);
 	add_item(sh, &item);
 	free(raw);
 }
 
 static void
-run_set(struct shell *sh, struct word *args, size_t n)
+run_set(struct shell *sh, struct shell_word *args, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const char *opt = word_text(&args[i]);
+		const char *opt = shell_word_text(&args[i]);
 
 		if ((opt[0] == '-' || opt[0] == '+') && opt[1] != '-' && opt[1] != 'o' && strchr(opt, 'a'))
 			sh->allexport = opt[0] == '-';
 		if ((strcmp(opt, "-o") == 0 || strcmp(opt, "+o") == 0) && i + 1 < n &&
-		    strcmp(word_text(&args[i + 1]), "allexport") == 0)
+		    strcmp(shell_word_text(&args[i + 1]), "allexport") == 0)
 			sh->allexport = opt[0] == '-';
 	}
 }
@@ -906,7 +360,7 @@ record_mentions(struct shell *sh)
 	size_t k;
 
 	for (k = 0; k < sh->nwords; k++) {
-		const char *p = sh->s + sh->words[k].start;
+		const char *p = sh->cur.s + sh->words[k].start;
 		size_t n = sh->words[k].end - sh->words[k].start, i = 0;
 
 		while (i < n) {
@@ -935,7 +389,7 @@ record_mentions(struct shell *sh)
 static void
 run_command(struct shell *sh, const char *next_op)
 {
-	struct word *w = sh->words;
+	struct shell_word *w = sh->words;
 	size_t n = sh->nwords, i = 0;
 	unsigned flags;
 	const char *cmd;
@@ -952,7 +406,7 @@ run_command(struct shell *sh, const char *next_op)
 		return;
 	}
 
-	cmd = w[i].unresolved ? NULL : word_text(&w[i]);
+	cmd = w[i].unresolved ? NULL : shell_word_text(&w[i]);
 	if (i > 0 || (cmd && strcmp(cmd, "env") == 0)) {
 		size_t k;
 
@@ -960,7 +414,7 @@ run_command(struct shell *sh, const char *next_op)
 			assign(sh, &w[k], flags | ENV_COMMAND_SCOPED, true);
 		if (cmd && strcmp(cmd, "env") == 0) {
 			for (k = i + 1; k < n && !w[k].assignment; k++) {
-				const char *opt = word_text(&w[k]);
+				const char *opt = shell_word_text(&w[k]);
 
 				if (opt[0] != '-')
 					break;
@@ -985,8 +439,8 @@ run_command(struct shell *sh, const char *next_op)
 		size_t k;
 
 		for (k = i + 1; k < n; k++) {
-			if (!w[k].unresolved && env_is_name(word_text(&w[k]), w[k].value.len))
-				note_rc(sh, env_vars_set(&sh->vars, word_text(&w[k]), "", NULL));
+			if (!w[k].unresolved && env_is_name(shell_word_text(&w[k]), w[k].value.len))
+				note_rc(sh, env_vars_set(&sh->cur.vars, shell_word_text(&w[k]), "", NULL));
 		}
 	} else if (strcmp(cmd, "set") == 0) {
 		run_set(sh, w + i + 1, n - i - 1);
@@ -998,7 +452,7 @@ push_frame(struct shell *sh, enum frame_kind kind)
 {
 	if (sh->depth >= SHELL_NESTING_MAX) {
 		if (sh->overflow == 0)
-			env_list_diag(sh->out, line_at(sh, sh->pos), "blocks nested deeper than 64 levels; inner ones treated as conditional");
+			env_list_diag(sh->out, line_at(sh, sh->cur.pos), "blocks nested deeper than 64 levels; inner ones treated as conditional");
 		sh->overflow++;
 		return;
 	}
@@ -1034,7 +488,7 @@ pop_frame(struct shell *sh, enum frame_kind kind, size_t line)
  * was one (and is not part of a command).
  */
 static bool
-reserved_word(struct shell *sh, const struct word *w)
+reserved_word(struct shell *sh, const struct shell_word *w)
 {
 	static const char *const openers[] = { "if", "while", "until" };
 	size_t i;
@@ -1096,7 +550,7 @@ set_pending_function(struct shell *sh, const char *name)
 static void
 take_word(struct shell *sh)
 {
-	struct word *w;
+	struct shell_word *w;
 
 	if (sh->nwords >= SHELL_WORDS_MAX) {
 		sh->words_dropped = true;
@@ -1125,7 +579,7 @@ take_word(struct shell *sh)
 		return;
 	case MODE_FUNCTION_NAME:
 		sh->nwords--;
-		set_pending_function(sh, word_text(w));
+		set_pending_function(sh, shell_word_text(w));
 		sh->mode = MODE_COMMAND;
 		return;
 	case MODE_COMMAND:
@@ -1175,10 +629,10 @@ skip_heredocs(struct shell *sh)
 		size_t dlen = strlen(delim);
 		bool found = false;
 
-		while (sh->pos < sh->len && !found) {
-			const char *line = sh->s + sh->pos;
-			const char *nl = memchr(line, '\n', sh->len - sh->pos);
-			size_t n = nl ? (size_t)(nl - line) : sh->len - sh->pos;
+		while (sh->cur.pos < sh->cur.len && !found) {
+			const char *line = sh->cur.s + sh->cur.pos;
+			const char *nl = memchr(line, '\n', sh->cur.len - sh->cur.pos);
+			size_t n = nl ? (size_t)(nl - line) : sh->cur.len - sh->cur.pos;
 			size_t skip = 0;
 
 			if (sh->heredoc_tabs[k]) {
@@ -1186,10 +640,10 @@ skip_heredocs(struct shell *sh)
 					skip++;
 			}
 			found = n - skip == dlen && memcmp(line + skip, delim, dlen) == 0;
-			sh->pos += n + (nl ? 1 : 0);
+			sh->cur.pos += n + (nl ? 1 : 0);
 		}
 		if (!found)
-			env_list_diag(sh->out, line_at(sh, sh->pos), "here-document without its closing delimiter");
+			env_list_diag(sh->out, line_at(sh, sh->cur.pos), "here-document without its closing delimiter");
 		free(sh->heredocs[k]);
 		sh->heredocs[k] = NULL;
 	}
@@ -1197,13 +651,13 @@ skip_heredocs(struct shell *sh)
 }
 
 static void
-take_heredoc_delimiter(struct shell *sh, const struct word *w)
+take_heredoc_delimiter(struct shell *sh, const struct shell_word *w)
 {
 	if (sh->nheredocs >= SHELL_HEREDOCS_MAX) {
 		env_list_diag(sh->out, w->line, "more than 8 here-documents on one line; later bodies are read as commands");
 		return;
 	}
-	sh->heredocs[sh->nheredocs] = strdup(word_text(w));
+	sh->heredocs[sh->nheredocs] = strdup(shell_word_text(w));
 	if (!sh->heredocs[sh->nheredocs]) {
 		note_rc(sh, -ENOMEM);
 		return;
@@ -1212,7 +666,7 @@ take_heredoc_delimiter(struct shell *sh, const struct word *w)
 	sh->nheredocs++;
 }
 
-/* Reads an operator at sh->pos into op (at most 3 bytes). */
+/* Reads an operator at sh->cur.pos into op (at most 3 bytes). */
 static void
 read_operator(struct shell *sh, char op[4])
 {
@@ -1225,13 +679,13 @@ read_operator(struct shell *sh, char op[4])
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		size_t n = strlen(ops[i]);
 
-		if (sh->len - sh->pos >= n && memcmp(sh->s + sh->pos, ops[i], n) == 0) {
+		if (sh->cur.len - sh->cur.pos >= n && memcmp(sh->cur.s + sh->cur.pos, ops[i], n) == 0) {
 			memcpy(op, ops[i], n + 1);
-			sh->pos += n;
+			sh->cur.pos += n;
 			return;
 		}
 	}
-	op[0] = sh->s[sh->pos++];
+	op[0] = sh->cur.s[sh->cur.pos++];
 	op[1] = '\0';
 }
 
@@ -1248,10 +702,10 @@ take_operator(struct shell *sh, const char *op)
 	if (is_redirect(op)) {
 		/* Digits right before the operator are a descriptor number. */
 		if (sh->nwords > 0) {
-			struct word *last = &sh->words[sh->nwords - 1];
-			const char *t = word_text(last);
+			struct shell_word *last = &sh->words[sh->nwords - 1];
+			const char *t = shell_word_text(last);
 
-			if (last->end == sh->pos - strlen(op) && !last->quoted && t[0] &&
+			if (last->end == sh->cur.pos - strlen(op) && !last->quoted && t[0] &&
 			    strspn(t, "0123456789") == strlen(t))
 				sh->nwords--;
 		}
@@ -1269,25 +723,25 @@ take_operator(struct shell *sh, const char *op)
 
 	if (strcmp(op, "(") == 0) {
 		if (sh->nwords == 1 && !sh->words[0].quoted && !sh->words[0].assignment &&
-		    sh->pos < sh->len) {
-			size_t p = sh->pos;
+		    sh->cur.pos < sh->cur.len) {
+			size_t p = sh->cur.pos;
 
-			while (p < sh->len && is_blank(sh->s[p]))
+			while (p < sh->cur.len && shell_is_blank(sh->cur.s[p]))
 				p++;
-			if (p < sh->len && sh->s[p] == ')') {
-				sh->pos = p + 1;
-				set_pending_function(sh, word_text(&sh->words[0]));
+			if (p < sh->cur.len && sh->cur.s[p] == ')') {
+				sh->cur.pos = p + 1;
+				set_pending_function(sh, shell_word_text(&sh->words[0]));
 				sh->nwords = 0;
 				return;
 			}
 		}
 		if (sh->nwords == 0 && sh->pending_function) {
-			size_t p = sh->pos;
+			size_t p = sh->cur.pos;
 
-			while (p < sh->len && is_blank(sh->s[p]))
+			while (p < sh->cur.len && shell_is_blank(sh->cur.s[p]))
 				p++;
-			if (p < sh->len && sh->s[p] == ')') {
-				sh->pos = p + 1;
+			if (p < sh->cur.len && sh->cur.s[p] == ')') {
+				sh->cur.pos = p + 1;
 				return;
 			}
 		}
@@ -1300,7 +754,7 @@ take_operator(struct shell *sh, const char *op)
 	}
 	if (strcmp(op, ")") == 0) {
 		end_command(sh, ";");
-		pop_frame(sh, FRAME_SUBSHELL, line_at(sh, sh->pos));
+		pop_frame(sh, FRAME_SUBSHELL, line_at(sh, sh->cur.pos));
 		return;
 	}
 
@@ -1315,13 +769,13 @@ take_operator(struct shell *sh, const char *op)
 static void
 recover(struct shell *sh, size_t start, size_t start_line)
 {
-	const char *nl = memchr(sh->s + start, '\n', sh->len - start);
+	const char *nl = memchr(sh->cur.s + start, '\n', sh->cur.len - start);
 
 	sh->nwords = 0;
 	sh->words_dropped = false;
 	sh->redirect_target = false;
-	sh->pos = nl ? (size_t)(nl - sh->s) + 1 : sh->len;
-	sh->line_pos = sh->pos;
+	sh->cur.pos = nl ? (size_t)(nl - sh->cur.s) + 1 : sh->cur.len;
+	sh->line_pos = sh->cur.pos;
 	sh->line = start_line - sh->line_base + (nl ? 1 : 0);
 	set_last_op(sh, ";");
 }
@@ -1329,19 +783,19 @@ recover(struct shell *sh, size_t start, size_t start_line)
 static void
 tokenize(struct shell *sh)
 {
-	while (sh->pos < sh->len && sh->rc != -ENOMEM) {
-		char c = sh->s[sh->pos];
+	while (sh->cur.pos < sh->cur.len && sh->cur.rc != -ENOMEM) {
+		char c = sh->cur.s[sh->cur.pos];
 
-		if (is_blank(c)) {
-			sh->pos++;
-		} else if (c == '\\' && sh->pos + 1 < sh->len && sh->s[sh->pos + 1] == '\n') {
-			sh->pos += 2;
+		if (shell_is_blank(c)) {
+			sh->cur.pos++;
+		} else if (c == '\\' && sh->cur.pos + 1 < sh->cur.len && sh->cur.s[sh->cur.pos + 1] == '\n') {
+			sh->cur.pos += 2;
 		} else if (c == '#') {
-			const char *nl = memchr(sh->s + sh->pos, '\n', sh->len - sh->pos);
+			const char *nl = memchr(sh->cur.s + sh->cur.pos, '\n', sh->cur.len - sh->cur.pos);
 
-			sh->pos = nl ? (size_t)(nl - sh->s) : sh->len;
+			sh->cur.pos = nl ? (size_t)(nl - sh->cur.s) : sh->cur.len;
 		} else if (c == '\n') {
-			sh->pos++;
+			sh->cur.pos++;
 			sh->redirect_target = false;
 			if (sh->nwords > 0 || (strcmp(sh->last_op, "&&") != 0 &&
 					       strcmp(sh->last_op, "||") != 0 &&
@@ -1349,27 +803,28 @@ tokenize(struct shell *sh)
 				end_command(sh, ";");
 			if (sh->nheredocs > 0)
 				skip_heredocs(sh);
-		} else if (is_meta(c)) {
+		} else if (shell_is_meta(c)) {
 			char op[4];
 
 			read_operator(sh, op);
 			take_operator(sh, op);
 		} else {
-			struct word *w = &sh->words[sh->nwords < SHELL_WORDS_MAX ? sh->nwords : SHELL_WORDS_MAX - 1];
-			size_t start = sh->pos, start_line = line_at(sh, sh->pos);
+			struct shell_word *w = &sh->words[sh->nwords < SHELL_WORDS_MAX ? sh->nwords : SHELL_WORDS_MAX - 1];
+			size_t start = sh->cur.pos, start_line = line_at(sh, sh->cur.pos);
 			const char *error;
 
 			if (sh->nwords >= SHELL_WORDS_MAX) {
 				/* Read the word only to move past it. */
-				struct word scratch;
+				struct shell_word scratch;
 
 				memset(&scratch, 0, sizeof(scratch));
 				strbuf_init(&scratch.value, ENV_VALUE_MAX);
-				error = read_word(sh, &scratch);
+				error = shell_read_word(&sh->cur, &scratch);
 				strbuf_free(&scratch.value);
 				sh->words_dropped = true;
 			} else {
-				error = read_word(sh, w);
+				error = shell_read_word(&sh->cur, w);
+				w->line = start_line;
 			}
 			if (error) {
 				env_list_diag(sh->out, start_line, error);
@@ -1393,7 +848,7 @@ tokenize(struct shell *sh)
 	}
 	end_command(sh, ";");
 	if (sh->depth > 0 || sh->overflow > 0)
-		env_list_diag(sh->out, line_at(sh, sh->len), "file ends inside an unclosed block");
+		env_list_diag(sh->out, line_at(sh, sh->cur.len), "file ends inside an unclosed block");
 }
 
 /* Marks items in functions the file calls, directly or through other
@@ -1404,7 +859,7 @@ resolve_function_calls(struct shell *sh)
 	bool grew = true;
 	size_t i;
 
-	while (grew && sh->rc != -ENOMEM) {
+	while (grew && sh->cur.rc != -ENOMEM) {
 		grew = false;
 		for (i = 0; i < sh->ncalls; i++) {
 			if (strlist_has(&sh->called, sh->calls[i].caller) &&
@@ -1434,15 +889,15 @@ shellenv_parse(const char *data, size_t len, const struct env_context *ctx, size
 
 	if (!sh)
 		return -ENOMEM;
-	sh->buf = env_clean_copy(data, len, line_base, out, &sh->len);
-	sh->s = sh->buf;
+	sh->buf = env_clean_copy(data, len, line_base, out, &sh->cur.len);
+	sh->cur.s = sh->buf;
 	if (!sh->buf) {
 		free(sh);
 		return -ENOMEM;
 	}
 	sh->line = 1;
 	sh->line_base = line_base;
-	sh->ctx = ctx;
+	sh->cur.ctx = ctx;
 	sh->out = out;
 	sh->first_item = out->count;
 	sh->mode = MODE_COMMAND;
@@ -1450,12 +905,12 @@ shellenv_parse(const char *data, size_t len, const struct env_context *ctx, size
 	for (i = 0; i < SHELL_WORDS_MAX; i++)
 		strbuf_init(&sh->words[i].value, ENV_VALUE_MAX);
 	if (ctx && ctx->seed)
-		note_rc(sh, env_vars_copy(&sh->vars, ctx->seed));
+		note_rc(sh, env_vars_copy(&sh->cur.vars, ctx->seed));
 
 	tokenize(sh);
 	resolve_function_calls(sh);
 
-	rc = sh->rc;
+	rc = sh->cur.rc;
 	if (rc == 0 && out->truncated)
 		rc = -E2BIG;
 	for (i = 0; i < SHELL_WORDS_MAX; i++)
@@ -1465,7 +920,7 @@ shellenv_parse(const char *data, size_t len, const struct env_context *ctx, size
 	for (i = 0; i < sh->nheredocs; i++)
 		free(sh->heredocs[i]);
 	free(sh->pending_function);
-	env_vars_free(&sh->vars);
+	env_vars_free(&sh->cur.vars);
 	strlist_free(&sh->called);
 	strlist_free(&sh->exported_unset);
 	for (i = 0; i < sh->ncalls; i++) {
