@@ -35,6 +35,8 @@ struct call {
  * callee counts as called from anywhere, so no function is wrongly
  * marked as never called. */
 #define SHELL_CALLS_MAX 16384
+/* Nested `eval` levels read; deeper ones are not read. */
+#define SHELL_EVAL_DEPTH 4
 /* Maximum length of a word-like token recorded as a possible function call. */
 #define SHELL_TOKEN_MAX 256
 
@@ -68,6 +70,7 @@ struct shell {
 	size_t nheredocs;
 	char last_op[4];         /* the operator before the current command */
 	bool allexport;
+	int eval_depth;          /* evals around this text */
 };
 
 static size_t
@@ -385,6 +388,8 @@ record_mentions(struct shell *sh)
 	}
 }
 
+static void run_eval(struct shell *sh, struct shell_word *args, size_t n, unsigned flags);
+
 /* Runs the collected simple command statically. next_op ends it. */
 static void
 run_command(struct shell *sh, const char *next_op)
@@ -444,6 +449,8 @@ run_command(struct shell *sh, const char *next_op)
 		}
 	} else if (strcmp(cmd, "set") == 0) {
 		run_set(sh, w + i + 1, n - i - 1);
+	} else if (strcmp(cmd, "eval") == 0) {
+		run_eval(sh, w + i + 1, n - i - 1, flags);
 	}
 }
 
@@ -879,9 +886,71 @@ resolve_function_calls(struct shell *sh)
 	}
 }
 
+static int parse_nested(const char *data, size_t len, const struct env_context *ctx,
+			size_t line_base, struct env_list *out, int eval_depth);
+
+/*
+ * Reads `eval ARGS` when every argument is static text: the joined text is
+ * read as shell at the same line, and its items take the scope of the
+ * eval command.
+ */
+static void
+run_eval(struct shell *sh, struct shell_word *args, size_t n, unsigned flags)
+{
+	struct env_context sub = { NULL, NULL, NULL, NULL, NULL, NULL };
+	struct strbuf text;
+	size_t k, first = sh->out->count;
+	const char *function = outer_function(sh);
+
+	if (sh->eval_depth >= SHELL_EVAL_DEPTH || n == 0)
+		return;
+	for (k = 0; k < n; k++) {
+		if (args[k].unresolved)
+			return;
+	}
+	strbuf_init(&text, ENV_LINE_MAX);
+	for (k = 0; k < n; k++) {
+		const struct shell_word *w = &args[k];
+		/* An assignment word keeps its NAME= or NAME+= outside the value. */
+		size_t prefix = w->assignment ? w->name_len + (w->append ? 2 : 1) : 0;
+
+		if ((k > 0 && strbuf_putc(&text, ' ') < 0) ||
+		    strbuf_append(&text, sh->cur.s + w->start, prefix) < 0 ||
+		    strbuf_puts(&text, shell_word_text(w)) < 0) {
+			env_list_diag(sh->out, sh->words[0].line, "eval text longer than 64 KiB; not read");
+			strbuf_free(&text);
+			return;
+		}
+	}
+	if (sh->cur.ctx)
+		sub = *sh->cur.ctx;
+	sub.seed = &sh->cur.vars;
+	note_rc(sh, parse_nested(text.data ? text.data : "", text.len, &sub, sh->words[0].line - 1,
+				 sh->out, sh->eval_depth + 1));
+	strbuf_free(&text);
+
+	for (k = first; k < sh->out->count; k++) {
+		struct env_item *it = &sh->out->items[k];
+
+		it->flags |= flags;
+		if ((flags & ENV_IN_FUNCTION) && !it->function && function) {
+			it->function = strdup(function);
+			if (!it->function)
+				note_rc(sh, -ENOMEM);
+		}
+	}
+}
+
 int
 shellenv_parse(const char *data, size_t len, const struct env_context *ctx, size_t line_base,
 	       struct env_list *out)
+{
+	return parse_nested(data, len, ctx, line_base, out, 0);
+}
+
+static int
+parse_nested(const char *data, size_t len, const struct env_context *ctx, size_t line_base,
+	     struct env_list *out, int eval_depth)
 {
 	struct shell *sh = calloc(1, sizeof(*sh));
 	size_t i;
@@ -896,6 +965,7 @@ shellenv_parse(const char *data, size_t len, const struct env_context *ctx, size
 		return -ENOMEM;
 	}
 	sh->line = 1;
+	sh->eval_depth = eval_depth;
 	sh->line_base = line_base;
 	sh->cur.ctx = ctx;
 	sh->out = out;

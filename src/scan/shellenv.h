@@ -6,6 +6,8 @@
  * reports every assignment (`X=v`, `export X=v`, `X=v; export X`,
  * `declare -x`, `typeset -x`, `readonly`, `local`, `X=v cmd`, `env X=v cmd`)
  * and every `source FILE` / `. FILE` line as struct env_item (envitem.h).
+ * The text of `eval` with static arguments is read as shell too, up to
+ * SHELL_EVAL_DEPTH nested evals.
  * Values are expanded where the file alone determines them. That covers
  * quotes and backslashes, and `$X` and `${X}` of variables set earlier in
  * the file or given by the context. It also covers `${X:-w}` and its

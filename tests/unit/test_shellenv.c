@@ -105,6 +105,14 @@ static const struct env_case cases[] = {
 	{ "echo x | export PYTHONPATH=/pipe\n", "PYTHONPATH", "/pipe", ENV_SUBSHELL, 0, 1, false },
 	{ "PYTHONPATH=/cmd python3 job.py\n", "PYTHONPATH", "/cmd", ENV_COMMAND_SCOPED | ENV_EXPORTED, 0, 1, false },
 	{ "env -u X PYTHONPATH=/cmd python3\n", "PYTHONPATH", "/cmd", ENV_COMMAND_SCOPED | ENV_EXPORTED, 0, 1, false },
+	/* eval of static text is read; eval of command output is not */
+	{ "eval 'export PYTHONPATH=/ev'\n", "PYTHONPATH", "/ev", ENV_EXPORTED, TOP, 1, false },
+	{ "eval \"export PYTHONPATH=$HOME/ev\"\n", "PYTHONPATH", "/home/u/ev", ENV_EXPORTED, 0, 1, false },
+	{ "B=/b\neval export PYTHONPATH=\\$B/ev\n", "PYTHONPATH", "/b/ev", 0, 0, 2, false },
+	{ "[ -d /x ] && eval 'export PYTHONPATH=/ev'\n", "PYTHONPATH", "/ev", ENV_CONDITIONAL, 0, 1, false },
+	{ "f() { eval 'export PYTHONPATH=/ev'; }\n", "PYTHONPATH", "/ev", ENV_IN_FUNCTION, ENV_FUNCTION_CALLED, 1, false },
+	{ "eval \"eval 'export PYTHONPATH=/deep'\"\n", "PYTHONPATH", "/deep", 0, 0, 1, false },
+	{ "eval \"$(cat /etc/pp)\"\n", "PYTHONPATH", NULL, 0, 0, 0, true },
 	/* look-alikes that must not be reported */
 	{ "# export PYTHONPATH=/commented\n", "PYTHONPATH", NULL, 0, 0, 0, true },
 	{ "export MYPYTHONPATH=/x\n", "PYTHONPATH", NULL, 0, 0, 0, true },
