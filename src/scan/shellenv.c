@@ -412,6 +412,14 @@ run_command(struct shell *sh, const char *next_op)
 	}
 
 	cmd = w[i].unresolved ? NULL : shell_word_text(&w[i]);
+	/* `builtin export ...` and `command export ...` run the same builtin. */
+	while (cmd && i == 0 && i + 1 < n && !w[i + 1].unresolved &&
+	       (strcmp(cmd, "builtin") == 0 || strcmp(cmd, "command") == 0) &&
+	       shell_word_text(&w[i + 1])[0] != '-') {
+		w++;
+		n--;
+		cmd = shell_word_text(&w[0]);
+	}
 	if (i > 0 || (cmd && strcmp(cmd, "env") == 0)) {
 		size_t k;
 
