@@ -60,6 +60,18 @@ static const char *const unit_dirs[] = {
 	"/usr/lib/systemd/system",
 };
 
+/* Service manager configuration files, and their drop-in directories. */
+static const char *const manager_confs[] = {
+	"/etc/systemd/system.conf",
+	"/etc/systemd/user.conf",
+};
+static const char *const manager_conf_dirs[] = {
+	"/etc/systemd/system.conf.d",
+	"/etc/systemd/user.conf.d",
+	"/usr/lib/systemd/system.conf.d",
+	"/usr/lib/systemd/user.conf.d",
+};
+
 /* Unit directories that every account's user manager reads. */
 static const char *const user_unit_dirs[] = {
 	"/etc/systemd/user",
@@ -488,6 +500,11 @@ collect_system(struct collector *col)
 		read_unit_dir(col, unit_dirs[i], &manager);
 	for (i = 0; i < sizeof(user_unit_dirs) / sizeof(user_unit_dirs[0]); i++)
 		read_unit_dir(col, user_unit_dirs[i], &sys);
+	/* DefaultEnvironment= there reaches every service of the manager. */
+	for (i = 0; i < sizeof(manager_confs) / sizeof(manager_confs[0]); i++)
+		(void)read_file(col, manager_confs[i], FMT_UNIT, &manager, 0);
+	for (i = 0; i < sizeof(manager_conf_dirs) / sizeof(manager_conf_dirs[0]); i++)
+		read_dir(col, manager_conf_dirs[i], ".conf", FMT_UNIT, &manager);
 
 	(void)read_file(col, "/etc/crontab", FMT_CRON_SYSTEM, &sys, 0);
 	read_dir(col, "/etc/cron.d", NULL, FMT_CRON_SYSTEM, &sys);

@@ -287,7 +287,7 @@ read_environment_file(struct unit *u, const char *value, size_t n, size_t line)
 static bool
 section_has_environment(const char *name, size_t n)
 {
-	static const char *const sections[] = { "Service", "Socket", "Mount", "Swap" };
+	static const char *const sections[] = { "Service", "Socket", "Mount", "Swap", "Manager" };
 	size_t i;
 
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
@@ -338,7 +338,9 @@ read_line(struct unit *u, const char *p, size_t n, size_t line, bool *in_section
 		value++;
 		vlen--;
 	}
-	if (klen == 11 && memcmp(key, "Environment", 11) == 0)
+	if ((klen == 11 && memcmp(key, "Environment", 11) == 0) ||
+	    (klen == 18 && memcmp(key, "DefaultEnvironment", 18) == 0) ||
+	    (klen == 18 && memcmp(key, "ManagerEnvironment", 18) == 0))
 		read_environment(u, value, vlen, line);
 	else if (klen == 15 && memcmp(key, "EnvironmentFile", 15) == 0)
 		read_environment_file(u, value, vlen, line);

@@ -5,7 +5,10 @@
  * In the [Service], [Socket], [Mount] and [Swap] sections it reports each
  * assignment of an `Environment=` line, and each `EnvironmentFile=` path as
  * an ENV_FILE_REF item (ENV_OPTIONAL with the '-' prefix), as
- * systemd.exec(5) and systemd.syntax(7) describe them: '#' and ';' start
+ * systemd.exec(5) and systemd.syntax(7) describe them. The [Manager]
+ * section's DefaultEnvironment= and ManagerEnvironment= of system.conf
+ * and user.conf (systemd-system.conf(5)) are read as Environment= lines.
+ * The rules: '#' and ';' start
  * comment lines, a trailing '\' joins the next line with a space, one
  * Environment= line contains several space-separated assignments that may be
  * quoted with '"' or '\'' and use C escapes, and an empty Environment=

@@ -93,6 +93,8 @@ setup(void **state)
 	    "EnvironmentFile=-/etc/default/absent\n"
 	    "EnvironmentFile=/etc/default/required-absent\n");
 	put("etc/default/app", "PYTHONBREAKPOINT=evil.bp\n");
+	put("etc/systemd/system.conf", "[Manager]\n#DefaultEnvironment=PYTHONPATH=/no\n");
+	put("etc/systemd/system.conf.d/py.conf", "[Manager]\nDefaultEnvironment=PYTHONPATH=/manager\n");
 	put("etc/systemd/system/app.service.d/override.conf",
 	    "[Service]\nEnvironment=PYTHONPYCACHEPREFIX=/tmp/pyc\n");
 	put("usr/lib/systemd/system/vendor.service", "[Service]\nEnvironment=PYTHONEXECUTABLE=/x\n");
@@ -237,6 +239,9 @@ test_system_files(void **state)
 	assert_non_null(rec);
 	assert_null(rec->value);
 	assert_non_null(rec->unresolved);
+
+	expect(&r, "/etc/systemd/system.conf.d/py.conf", "PYTHONPATH", "/manager", NULL);
+	assert_null(find(&r, "/etc/systemd/system.conf", "PYTHONPATH"));
 
 	expect(&r, "/etc/crontab", "PYTHONPATH", "/cronpath", NULL);
 	expect(&r, "/etc/cron.d/job", "PYTHONSTARTUP", "/cron/s.py", NULL);

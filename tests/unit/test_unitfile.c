@@ -29,6 +29,8 @@ static const struct env_case cases[] = {
 	{ "[Service]\nEnvironment=PYTHONSTARTUP=/%i/s.py\n", "PYTHONSTARTUP", NULL, 0, 0, 2, false },
 	{ "[Service]\nEnvironment=PYTHONPATH=$HOME\n", "PYTHONPATH", "$HOME", 0, 0, 2, false },
 	{ "[Socket]\nEnvironment=PYTHONPATH=/s\n", "PYTHONPATH", "/s", 0, 0, 2, false },
+	{ "[Manager]\nDefaultEnvironment=\"PYTHONPATH=/m\"\n", "PYTHONPATH", "/m", 0, 0, 2, false },
+	{ "[Manager]\nManagerEnvironment=PYTHONPATH=/m\n", "PYTHONPATH", "/m", 0, 0, 2, false },
 	/* look-alikes */
 	{ "[Service]\n#Environment=PYTHONPATH=/c\n", "PYTHONPATH", NULL, 0, 0, 0, true },
 	{ "[Service]\n;Environment=PYTHONPATH=/c\n", "PYTHONPATH", NULL, 0, 0, 0, true },
