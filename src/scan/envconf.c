@@ -485,6 +485,7 @@ collect_system(struct collector *col)
 	 * sets stays unresolved. */
 	(void)read_file(col, "/etc/environment", FMT_PAM_ENV, &sys, 0);
 	(void)read_file(col, "/etc/security/pam_env.conf", FMT_PAM_CONF, &sys, 0);
+	(void)read_file(col, "/usr/share/security/pam_env.conf", FMT_PAM_CONF, &sys, 0);
 	read_dir(col, "/etc/environment.d", ".conf", FMT_ENVD, &sys);
 	read_dir(col, "/usr/lib/environment.d", ".conf", FMT_ENVD, &sys);
 
