@@ -485,7 +485,11 @@ collect_system(struct collector *col)
 	 * sets stays unresolved. */
 	(void)read_file(col, "/etc/environment", FMT_PAM_ENV, &sys, 0);
 	(void)read_file(col, "/etc/security/pam_env.conf", FMT_PAM_CONF, &sys, 0);
-	(void)read_file(col, "/usr/share/security/pam_env.conf", FMT_PAM_CONF, &sys, 0);
+	/* Linux-PAM built with a vendor directory also reads
+	 * VENDORDIR/security/pam_env.conf; openSUSE uses /usr/etc, and the
+	 * man7.org rendering of pam_env.conf(5) shows /usr/share/pam. */
+	(void)read_file(col, "/usr/etc/security/pam_env.conf", FMT_PAM_CONF, &sys, 0);
+	(void)read_file(col, "/usr/share/pam/security/pam_env.conf", FMT_PAM_CONF, &sys, 0);
 	read_dir(col, "/etc/environment.d", ".conf", FMT_ENVD, &sys);
 	read_dir(col, "/usr/lib/environment.d", ".conf", FMT_ENVD, &sys);
 
