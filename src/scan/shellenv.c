@@ -907,7 +907,7 @@ run_eval(struct shell *sh, struct shell_word *args, size_t n, unsigned flags)
 {
 	struct env_context sub = { NULL, NULL, NULL, NULL, NULL, NULL };
 	struct strbuf text;
-	size_t k, first = sh->out->count;
+	size_t k, first = sh->out->count, first_diag = sh->out->ndiags;
 	const char *function = outer_function(sh);
 
 	if (sh->eval_depth >= SHELL_EVAL_DEPTH || n == 0)
@@ -937,9 +937,14 @@ run_eval(struct shell *sh, struct shell_word *args, size_t n, unsigned flags)
 				 sh->out, sh->eval_depth + 1));
 	strbuf_free(&text);
 
+	/* Everything the eval text sets is reported at the eval's line,
+	 * because a value spliced into the text may add lines of its own. */
+	for (k = first_diag; k < sh->out->ndiags && k < ENV_DIAGS_MAX; k++)
+		sh->out->diags[k].line = sh->words[0].line;
 	for (k = first; k < sh->out->count; k++) {
 		struct env_item *it = &sh->out->items[k];
 
+		it->line = sh->words[0].line;
 		it->flags |= flags;
 		if ((flags & ENV_IN_FUNCTION) && !it->function && function) {
 			it->function = strdup(function);

@@ -115,6 +115,7 @@ static const struct env_case cases[] = {
 	{ "f() { eval 'export PYTHONPATH=/ev'; }\n", "PYTHONPATH", "/ev", ENV_IN_FUNCTION, ENV_FUNCTION_CALLED, 1, false },
 	{ "eval \"eval 'export PYTHONPATH=/deep'\"\n", "PYTHONPATH", "/deep", 0, 0, 1, false },
 	{ "eval \"$(cat /etc/pp)\"\n", "PYTHONPATH", NULL, 0, 0, 0, true },
+	{ "N=\"\n\n\n\"\neval \"$N export PYTHONPATH=/lines\"\n", "PYTHONPATH", "/lines", 0, 0, 5, false },
 	/* look-alikes that must not be reported */
 	{ "# export PYTHONPATH=/commented\n", "PYTHONPATH", NULL, 0, 0, 0, true },
 	{ "export MYPYTHONPATH=/x\n", "PYTHONPATH", NULL, 0, 0, 0, true },
