@@ -27,6 +27,7 @@ enum action {
 	ACT_FILE_WRITE,    /* remembers a file write or copy */
 	ACT_CHR,           /* counts chr( calls */
 	ACT_FORK,          /* counts fork( calls */
+	ACT_CALLED,        /* fires when a call follows the name */
 };
 
 struct pattern {
@@ -104,10 +105,18 @@ static const struct pattern patterns[] = {
 	P("getoutput", CONTENT_PROCESS, IN_ANY, ACT_FIRE, "runs a shell command for its output"),
 	P("getstatusoutput", CONTENT_PROCESS, IN_ANY, ACT_FIRE, "runs a shell command for its output"),
 	P("multiprocessing", CONTENT_PROCESS, IN_ANY, ACT_FIRE, "starts processes with multiprocessing"),
+	/* Method names alone catch a module imported under another name (import os as o). */
+	P(".system", CONTENT_PROCESS, IN_CODE, ACT_CALLED, "calls system(), as os.system does"),
+	P(".execv", CONTENT_PROCESS, IN_CODE | PREFIX, ACT_FIRE, "replaces the process with exec*()"),
+	P(".execl", CONTENT_PROCESS, IN_CODE | PREFIX, ACT_FIRE, "replaces the process with exec*()"),
+	P(".spawnv", CONTENT_PROCESS, IN_CODE | PREFIX, ACT_FIRE, "starts a process with spawn*()"),
+	P(".spawnl", CONTENT_PROCESS, IN_CODE | PREFIX, ACT_FIRE, "starts a process with spawn*()"),
 
 	P("sys.executable", CONTENT_RESPAWN, IN_ANY, ACT_EXECUTABLE,
 	  "starts the Python interpreter again, so every child runs the hook too"),
 	P("_base_executable", CONTENT_RESPAWN, IN_ANY, ACT_EXECUTABLE,
+	  "starts the Python interpreter again, so every child runs the hook too"),
+	P(".executable", CONTENT_RESPAWN, IN_CODE, ACT_EXECUTABLE,
 	  "starts the Python interpreter again, so every child runs the hook too"),
 	P("python", CONTENT_RESPAWN, IN_STRING | NOCASE | PREFIX, ACT_PYTHON_STRING,
 	  "starts a Python interpreter, which runs the hook again"),
@@ -126,9 +135,9 @@ static const struct pattern patterns[] = {
 	P("smtplib", CONTENT_NETWORK, IN_ANY, ACT_FIRE, "uses smtplib"),
 	P("telnetlib", CONTENT_NETWORK, IN_ANY, ACT_FIRE, "uses telnetlib"),
 	P("paramiko", CONTENT_NETWORK, IN_ANY, ACT_FIRE, "uses paramiko"),
-	P("http://", CONTENT_NETWORK, IN_STRING | NOCASE, ACT_FIRE, "contains a URL"),
-	P("https://", CONTENT_NETWORK, IN_STRING | NOCASE, ACT_FIRE, "contains a URL"),
-	P("ftp://", CONTENT_NETWORK, IN_STRING | NOCASE, ACT_FIRE, "contains a URL"),
+	P("http://", CONTENT_ADDRESS, IN_STRING | NOCASE, ACT_FIRE, "contains a URL"),
+	P("https://", CONTENT_ADDRESS, IN_STRING | NOCASE, ACT_FIRE, "contains a URL"),
+	P("ftp://", CONTENT_ADDRESS, IN_STRING | NOCASE, ACT_FIRE, "contains a URL"),
 
 	P("bun", CONTENT_RUNTIME, IN_STRING | NOCASE, ACT_FIRE, "names the bun runtime"),
 	P("node", CONTENT_RUNTIME, IN_STRING | NOCASE, ACT_FIRE, "names the node runtime"),
@@ -214,6 +223,18 @@ static const struct {
 	{ "pty", CONTENT_PROCESS, "imports pty by name" },
 	{ "socket", CONTENT_NETWORK, "imports socket by name" },
 	{ "marshal", CONTENT_DECODING, "imports marshal by name" },
+	/* A function name as a whole literal, as getattr(os, 'system') looks it up. */
+	{ "system", CONTENT_PROCESS, "names system() in a string, as getattr() looks it up" },
+	{ "popen", CONTENT_PROCESS, "names popen() in a string, as getattr() looks it up" },
+	{ "Popen", CONTENT_PROCESS, "names Popen in a string, as getattr() looks it up" },
+	{ "execv", CONTENT_PROCESS, "names execv() in a string, as getattr() looks it up" },
+	{ "execve", CONTENT_PROCESS, "names execve() in a string, as getattr() looks it up" },
+	{ "execl", CONTENT_PROCESS, "names execl() in a string, as getattr() looks it up" },
+	{ "spawnv", CONTENT_PROCESS, "names spawnv() in a string, as getattr() looks it up" },
+	{ "exec", CONTENT_DYNAMIC_CODE, "names exec() in a string, as getattr() looks it up" },
+	{ "eval", CONTENT_DYNAMIC_CODE, "names eval() in a string, as getattr() looks it up" },
+	{ "__import__", CONTENT_DYNAMIC_CODE,
+	  "names __import__() in a string, as getattr() looks it up" },
 };
 
 /* chr() calls at or above this count fire CONTENT_HIDDEN_NAME. */
@@ -261,18 +282,27 @@ lower(uint8_t c)
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c - 'A' + 'a') : c;
 }
 
+/* Blanks inside a logical line: space, tab and form feed, which Python's tokenizer skips. */
 static bool
 is_space(uint8_t c)
 {
-	return c == ' ' || c == '\t';
+	return c == ' ' || c == '\t' || c == '\f';
 }
 
+/* Skips blanks and backslash line continuations. */
 static size_t
 skip_spaces(const uint8_t *text, size_t len, size_t i)
 {
-	while (i < len && is_space(text[i]))
-		i++;
-	return i;
+	for (;;) {
+		while (i < len && is_space(text[i]))
+			i++;
+		if (i + 1 < len && text[i] == '\\' && text[i + 1] == '\n')
+			i += 2;
+		else if (i + 2 < len && text[i] == '\\' && text[i + 1] == '\r' && text[i + 2] == '\n')
+			i += 3;
+		else
+			return i;
+	}
 }
 
 static void
@@ -306,6 +336,35 @@ match_at(const uint8_t *text, size_t len, size_t i, const uint8_t *frag, size_t 
 	if (!prefix && is_ident(frag[flen - 1]) && i + flen < len && is_ident(text[i + flen]))
 		return false;
 	return true;
+}
+
+/*
+ * Like match_at() for a pattern in code, where Python allows blanks and
+ * line continuations around a '.' ("os . system"). Returns the offset just
+ * past the match, or 0 when it does not match.
+ */
+static size_t
+match_code_at(const uint8_t *text, size_t len, size_t i, const uint8_t *frag, size_t flen,
+	      bool nocase, bool prefix)
+{
+	size_t t = i, k;
+
+	if (flen == 0 || (is_ident(frag[0]) && i > 0 && is_ident(text[i - 1])))
+		return 0;
+	for (k = 0; k < flen; k++) {
+		if (frag[k] == '.' && k > 0)
+			t = skip_spaces(text, len, t);
+		if (t >= len)
+			return 0;
+		if (nocase ? lower(text[t]) != lower(frag[k]) : text[t] != frag[k])
+			return 0;
+		t++;
+		if (frag[k] == '.' && k + 1 < flen)
+			t = skip_spaces(text, len, t);
+	}
+	if (!prefix && is_ident(frag[flen - 1]) && t < len && is_ident(text[t]))
+		return 0;
+	return t;
 }
 
 /*
@@ -350,9 +409,75 @@ skip_literal(const uint8_t *text, size_t len, size_t i, bool *formatted)
 	return 0;
 }
 
+/* Value of the escape at text[i] (just past the backslash) when it spells a printable ASCII byte, else -1. */
+static int
+escaped_ascii(const uint8_t *text, size_t len, size_t i, size_t *used)
+{
+	int value = 0;
+	size_t k, digits;
+	uint8_t c;
+
+	if (i >= len)
+		return -1;
+	c = text[i];
+	if (c == 'x' || c == 'X')
+		digits = 2;
+	else if (c == 'u')
+		digits = 4;
+	else if (c == 'U')
+		digits = 8;
+	else if (c >= '0' && c <= '7')
+		digits = 0;
+	else
+		return -1;
+	if (digits == 0) {
+		for (k = i; k < len && k < i + 3 && text[k] >= '0' && text[k] <= '7'; k++)
+			value = value * 8 + (text[k] - '0');
+		*used = k - i;
+	} else {
+		for (k = i + 1; k < len && k <= i + digits; k++) {
+			uint8_t d = lower(text[k]);
+
+			if (d >= '0' && d <= '9')
+				value = value * 16 + (d - '0');
+			else if (d >= 'a' && d <= 'f')
+				value = value * 16 + (d - 'a' + 10);
+			else
+				return -1;
+			if (value > 0x10ffff)
+				return -1;
+		}
+		if (k != i + digits + 1)
+			return -1;
+		*used = digits + 1;
+	}
+	return value >= 0x20 && value <= 0x7e ? value : -1;
+}
+
+/* Counts escapes of printable ASCII (\x41, \101, \u0041) in text[start..end). */
+static size_t
+count_ascii_escapes(const uint8_t *text, size_t start, size_t end)
+{
+	size_t i = start, used, count = 0;
+
+	while (i < end) {
+		if (text[i] != '\\') {
+			i++;
+			continue;
+		}
+		used = 1;
+		if (escaped_ascii(text, end, i + 1, &used) >= 0)
+			count++;
+		i += 1 + used;
+	}
+	return count;
+}
+
 /*
  * Whether the call whose name ends at i has a computed first argument:
- * anything but one plain string literal followed by ')' or ','. Inside a
+ * anything but one plain string literal followed by ')' or ','. A literal
+ * that spells its text with escapes counts as computed, because it hides
+ * the code from a reader. Inside a
  * string literal an argument that opens with a quote or an escaped quote
  * counts as plain, because the quoting of nested code cannot be followed.
  */
@@ -377,6 +502,8 @@ call_arg_is_computed(const uint8_t *text, size_t len, size_t i, bool in_string)
 	end = skip_literal(text, len, a, &formatted);
 	if (end == 0 || formatted)
 		return true;
+	if (count_ascii_escapes(text, a, end) >= HEX_ESCAPES_MIN)
+		return true;
 	end = skip_spaces(text, len, end);
 	return end >= len || (text[end] != ')' && text[end] != ',');
 }
@@ -397,16 +524,39 @@ environ_is_assigned(const uint8_t *text, size_t len, size_t i)
 	return len - k >= 2 && strchr("+-|", text[k]) != NULL && text[k] != 0 && text[k + 1] == '=';
 }
 
-static void
-apply_pattern(struct scan *sc, const struct pattern *p, size_t i, bool in_string)
+/* Whether the object before the '.' at i is named platform: platform.system() names the OS. */
+static bool
+object_is_platform(const uint8_t *text, size_t i)
 {
-	size_t after = i + p->len;
+	size_t end = i, start;
 
+	while (end > 0 && is_space(text[end - 1]))
+		end--;
+	start = end;
+	while (start > 0 && is_ident(text[start - 1]))
+		start--;
+	return end - start == 8 && memcmp(text + start, "platform", 8) == 0;
+}
+
+static void
+apply_pattern(struct scan *sc, const struct pattern *p, size_t i, size_t after, bool in_string)
+{
 	if (p->action == ACT_CALL_ARG) {
+		size_t next = skip_spaces(sc->text, sc->len, after);
+
 		if (!(p->where & METHOD_OK) && i > 0 && sc->text[i - 1] == '.')
 			return; /* a method such as re.compile, not the builtin */
-		if (call_arg_is_computed(sc->text, sc->len, after, in_string))
+		if (call_arg_is_computed(sc->text, sc->len, after, in_string)) {
 			fire(sc->out, p->feature, p->reason, i);
+		} else if (!in_string && p->feature == CONTENT_DYNAMIC_CODE &&
+			   (next >= sc->len || (sc->text[next] != '(' && !is_ident(sc->text[next]) &&
+						sc->text[next] != '\'' && sc->text[next] != '"'))) {
+			/* The name used as a value, as in e = exec; e(code). */
+			fire(sc->out, CONTENT_DYNAMIC_CODE, "refers to a code-running builtin without "
+			     "calling it, as an alias does", i);
+			fire(sc->out, CONTENT_HIDDEN_NAME, "calls a code-running builtin under "
+			     "another name", i);
+		}
 		return;
 	}
 	switch (p->action) {
@@ -446,6 +596,12 @@ apply_pattern(struct scan *sc, const struct pattern *p, size_t i, bool in_string
 		    sc->text[skip_spaces(sc->text, sc->len, after)] == '(' && sc->chr_calls++ == 0)
 			sc->chr_offset = i;
 		break;
+	case ACT_CALLED:
+		if (skip_spaces(sc->text, sc->len, after) < sc->len &&
+		    sc->text[skip_spaces(sc->text, sc->len, after)] == '(' &&
+		    !object_is_platform(sc->text, i))
+			fire(sc->out, p->feature, p->reason, i);
+		break;
 	case ACT_FORK:
 		if (skip_spaces(sc->text, sc->len, after) < sc->len &&
 		    sc->text[skip_spaces(sc->text, sc->len, after)] == '(' && sc->fork_calls++ == 0)
@@ -468,13 +624,20 @@ match_patterns(struct scan *sc, size_t i, bool in_string)
 
 		if (!(p->where & where) || lower((uint8_t)p->text[0]) != first)
 			continue;
-		if (match_at(sc->text, sc->len, i, (const uint8_t *)p->text, p->len,
-			     p->where & NOCASE, p->where & PREFIX))
-			apply_pattern(sc, p, i, in_string);
+		size_t end;
+
+		if (in_string)
+			end = match_at(sc->text, sc->len, i, (const uint8_t *)p->text, p->len,
+				       p->where & NOCASE, p->where & PREFIX) ? i + p->len : 0;
+		else
+			end = match_code_at(sc->text, sc->len, i, (const uint8_t *)p->text, p->len,
+					    p->where & NOCASE, p->where & PREFIX);
+		if (end)
+			apply_pattern(sc, p, i, end, in_string);
 	}
 }
 
-/* Fires CONTENT_NETWORK for a dotted IPv4 address with a port ("127.0.0.1:8000") at i. */
+/* Fires CONTENT_ADDRESS for a dotted IPv4 address with a port ("127.0.0.1:8000") at i. */
 static void
 check_ip_port(struct scan *sc, size_t i)
 {
@@ -495,7 +658,7 @@ check_ip_port(struct scan *sc, size_t i)
 		}
 	}
 	if (k + 1 < sc->len && t[k] == ':' && t[k + 1] >= '0' && t[k + 1] <= '9')
-		fire(sc->out, CONTENT_NETWORK, "contains an IP address and port", i);
+		fire(sc->out, CONTENT_ADDRESS, "contains an IP address and port", i);
 }
 
 /*
@@ -542,6 +705,27 @@ is_name_piece(const uint8_t *text, size_t start, size_t len)
 }
 
 /*
+ * Fires CONTENT_HIDDEN_NAME when the literal opening at i directly follows
+ * another one and both are name pieces, as in getattr(os, 'sys' 'tem').
+ */
+static void
+check_implicit_concat(struct scan *sc, size_t i)
+{
+	size_t back = i, end;
+	bool formatted;
+
+	while (back > 0 && is_space(sc->text[back - 1]))
+		back--;
+	if (sc->last_string_end == 0 || back != sc->last_string_end ||
+	    !is_name_piece(sc->text, sc->last_body, sc->last_body_len))
+		return;
+	end = skip_literal(sc->text, sc->len, i, &formatted);
+	if (end > i + 2 && !formatted && is_name_piece(sc->text, i + 1, end - i - 2))
+		fire(sc->out, CONTENT_HIDDEN_NAME, "joins pieces of a name by writing literals "
+		     "side by side", i);
+}
+
+/*
  * Fires CONTENT_HIDDEN_NAME for two pieces of a name joined with '+' at i.
  * Joined messages such as "usage: " + "\n" do not count.
  */
@@ -567,28 +751,6 @@ check_literal_concat(struct scan *sc, size_t i)
 		     sc->text[ahead + 2] == sc->text[ahead]) ? 3 : 1;
 	if (is_name_piece(sc->text, ahead + quote_len, end - ahead - 2 * quote_len))
 		fire(sc->out, CONTENT_HIDDEN_NAME, "joins pieces of a name with +", i);
-}
-
-/* Whether the two bytes are hex digits that encode a printable ASCII byte. */
-static bool
-is_printable_hex_escape(const uint8_t *text, size_t len, size_t i)
-{
-	int value = 0;
-	size_t k;
-
-	if (len - i < 2)
-		return false;
-	for (k = i; k < i + 2; k++) {
-		uint8_t c = lower(text[k]);
-
-		if (c >= '0' && c <= '9')
-			value = value * 16 + (c - '0');
-		else if (c >= 'a' && c <= 'f')
-			value = value * 16 + (c - 'a' + 10);
-		else
-			return false;
-	}
-	return value >= 0x20 && value <= 0x7e;
 }
 
 /* Fires CONTENT_KNOWN_FRAGMENT when a decoded signature fragment starts at i. */
@@ -621,12 +783,61 @@ load_signatures(struct scan *sc)
 	sc->nsignatures = n;
 }
 
+/* Whether the quote at i has a prefix with 'f' (f, rf, fr in either case). */
+static bool
+has_f_prefix(const uint8_t *t, size_t i)
+{
+	size_t k;
+
+	for (k = 1; k <= 2 && k <= i; k++) {
+		uint8_t c = lower(t[i - k]);
+
+		if (c == 'f')
+			return i - k == 0 || !is_ident(t[i - k - 1]) ||
+			       (k == 1 && i >= 2 && lower(t[i - 2]) == 'r' && (i == 2 || !is_ident(t[i - 3])));
+		if (c != 'r' && c != 'b' && c != 'u')
+			return false;
+	}
+	return false;
+}
+
+/*
+ * Matches the replacement field of an f-string that starts at i (just past
+ * its '{') as code, skipping literals nested in it, which CPython 3.12
+ * allows to reuse the outer quote. Returns the offset just past its '}'.
+ */
+static size_t
+walk_field(struct scan *sc, size_t i)
+{
+	const uint8_t *t = sc->text;
+	size_t len = sc->len, depth = 1, end;
+	bool formatted;
+
+	while (i < len) {
+		if (t[i] == '\'' || t[i] == '"') {
+			end = skip_literal(t, len, i, &formatted);
+			if (end == 0)
+				return len;
+			check_literal_body(sc, i + 1, end >= i + 2 ? end - i - 2 : 0);
+			i = end;
+			continue;
+		}
+		if (t[i] == '{')
+			depth++;
+		if (t[i] == '}' && --depth == 0)
+			return i + 1;
+		match_patterns(sc, i, false);
+		match_signatures(sc, i);
+		i++;
+	}
+	return len;
+}
+
 /*
  * Walks the text once: '#' comments are skipped, string literals are
  * tracked (any prefix, single or triple quotes, backslash escapes), and
  * patterns are tried at every byte of code or string content.
- * NOTE: f-string replacement fields are read as string content, so code
- * inside them matches IN_STRING patterns, not IN_CODE ones.
+ * The replacement fields of f-strings are matched as code.
  */
 static void
 walk_text(struct scan *sc)
@@ -634,7 +845,7 @@ walk_text(struct scan *sc)
 	const uint8_t *t = sc->text;
 	size_t len = sc->len, i = 0, body = 0;
 	uint8_t quote = 0;
-	bool triple = false;
+	bool triple = false, formatted = false;
 
 	while (i < len) {
 		uint8_t c = t[i];
@@ -646,11 +857,20 @@ walk_text(struct scan *sc)
 				continue;
 			}
 			if (c == '\'' || c == '"') {
+				check_implicit_concat(sc, i);
+				formatted = has_f_prefix(t, i);
 				quote = c;
 				triple = len - i >= 3 && t[i + 1] == c && t[i + 2] == c;
 				i += triple ? 3 : 1;
 				body = i;
 				continue;
+			}
+			if (c >= 0x80) {
+				/* Python folds letters such as U+1D41E to ASCII (NFKC), so the name is not what it shows. */
+				fire(sc->out, CONTENT_HIDDEN_NAME, "writes a name in non-ASCII letters, which "
+				     "Python folds to ASCII", i);
+				fire(sc->out, CONTENT_DYNAMIC_CODE, "calls or imports a name a reader cannot "
+				     "see as written", i);
 			}
 			if (c == '+')
 				check_literal_concat(sc, i);
@@ -660,11 +880,20 @@ walk_text(struct scan *sc)
 			continue;
 		}
 
+		if (formatted && c == '{') {
+			if (i + 1 < len && t[i + 1] == '{') {
+				i += 2; /* an escaped brace */
+				continue;
+			}
+			i = walk_field(sc, i + 1);
+			continue;
+		}
 		if (c == '\\') {
-			if (i + 1 < len && (t[i + 1] == 'x' || t[i + 1] == 'X') &&
-			    is_printable_hex_escape(t, len, i + 2) && sc->hex_escapes++ == 0)
+			size_t used = 1;
+
+			if (escaped_ascii(t, len, i + 1, &used) >= 0 && sc->hex_escapes++ == 0)
 				sc->hex_escape_offset = i;
-			i += 2;
+			i += 1 + used;
 			continue;
 		}
 		if (c == quote && (!triple || (len - i >= 3 && t[i + 1] == c && t[i + 2] == c))) {
@@ -689,6 +918,59 @@ walk_text(struct scan *sc)
 	}
 }
 
+/* Source encodings that spell ASCII code as ASCII, so a reader sees what runs. */
+static const char *const plain_encodings[] = {
+	"utf-8", "utf8", "utf_8", "utf-8-sig", "ascii", "us-ascii", "latin-1", "latin1",
+	"latin_1", "iso-8859-1", "iso8859-1", "iso-8859-15", "cp1252",
+};
+
+/*
+ * Fires CONTENT_HIDDEN_NAME and CONTENT_DYNAMIC_CODE when a coding
+ * declaration in the first two lines (PEP 263) names another encoding,
+ * such as utf-7, in which the bytes a reader sees are not the code that runs.
+ */
+static void
+check_coding_cookie(struct scan *sc)
+{
+	const uint8_t *t = sc->text;
+	size_t len = sc->len, i = 0, line, k, n, start;
+
+	for (line = 0; line < 2 && i < len; line++) {
+		size_t end = i;
+
+		while (end < len && t[end] != '\n' && t[end] != '\r')
+			end++;
+		k = skip_spaces(t, end, i);
+		if (k < end && t[k] == '#') {
+			for (; k + 7 <= end; k++) {
+				if (memcmp(t + k, "coding", 6) != 0 || (t[k + 6] != ':' && t[k + 6] != '='))
+					continue;
+				start = skip_spaces(t, end, k + 7);
+				for (n = start; n < end && (is_ident(t[n]) || t[n] == '-' || t[n] == '.'); n++)
+					;
+				if (n == start)
+					break;
+				for (k = 0; k < sizeof(plain_encodings) / sizeof(plain_encodings[0]); k++) {
+					if (strlen(plain_encodings[k]) == n - start &&
+					    match_at(t, end, start, (const uint8_t *)plain_encodings[k],
+						     n - start, true, true))
+						return;
+				}
+				fire(sc->out, CONTENT_HIDDEN_NAME, "declares an unusual source encoding, "
+				     "so the code that runs differs from the bytes a reader sees", start);
+				fire(sc->out, CONTENT_DYNAMIC_CODE, "decodes its own source with an unusual "
+				     "encoding", start);
+				return;
+			}
+		}
+		i = end;
+		if (i < len && t[i] == '\r')
+			i++;
+		if (i < len && t[i] == '\n')
+			i++;
+	}
+}
+
 /* Fires the features that need two pieces of evidence or a count. */
 static void
 combine_evidence(struct scan *sc)
@@ -706,7 +988,8 @@ combine_evidence(struct scan *sc)
 	if (sc->chr_calls >= CHR_CALLS_MIN)
 		fire(out, CONTENT_HIDDEN_NAME, "builds text from chr() calls", sc->chr_offset);
 	if (sc->hex_escapes >= HEX_ESCAPES_MIN)
-		fire(out, CONTENT_HIDDEN_NAME, "spells text with \\x escapes", sc->hex_escape_offset);
+		fire(out, CONTENT_HIDDEN_NAME, "spells text with escapes such as \\x41",
+		     sc->hex_escape_offset);
 	if (sc->fork_calls >= 2)
 		fire(out, CONTENT_DETACH, "forks twice to detach", sc->fork_offset);
 }
@@ -830,6 +1113,8 @@ content_analyse(const uint8_t *text, size_t len, enum content_kind kind,
 	sc.out = out;
 
 	load_signatures(&sc);
+	if (kind == CONTENT_MODULE)
+		check_coding_cookie(&sc);
 	walk_text(&sc);
 	combine_evidence(&sc);
 	measure_text(&sc, kind);
@@ -864,6 +1149,7 @@ content_feature_name(enum content_feature feature)
 		[CONTENT_HIGH_ENTROPY] = "high-entropy",
 		[CONTENT_LARGE] = "large",
 		[CONTENT_KNOWN_FRAGMENT] = "known-fragment",
+		[CONTENT_ADDRESS] = "address",
 	};
 
 	if ((unsigned)feature >= CONTENT_FEATURE_COUNT)

@@ -47,12 +47,14 @@ enum content_kind {
 };
 
 enum content_feature {
-	CONTENT_DYNAMIC_CODE,   /* exec/eval/compile/__import__ of computed text, builtins lookups */
-	CONTENT_HIDDEN_NAME,    /* names built by concatenation, chr(), reversal or \x escapes */
+	CONTENT_DYNAMIC_CODE,   /* exec/eval/compile/__import__ of computed text, builtins lookups,
+				 * these names used as values (an alias) */
+	CONTENT_HIDDEN_NAME,    /* names built by concatenation, chr(), reversal, escapes,
+				 * non-ASCII letters in code or an unusual source encoding */
 	CONTENT_DECODING,       /* base64, hex, zlib, marshal, lzma, bz2, codecs layers */
 	CONTENT_PROCESS,        /* os.system, subprocess, os.exec*, spawn*, pty.spawn */
 	CONTENT_RESPAWN,        /* a new process of the same Python: sys.executable */
-	CONTENT_NETWORK,        /* sockets, HTTP clients, URLs, IP:port literals */
+	CONTENT_NETWORK,        /* sockets, HTTP clients and other network APIs */
 	CONTENT_RUNTIME,        /* another runtime or shell named in a string */
 	CONTENT_EXIT_HOOK,      /* signal handlers and atexit callbacks */
 	CONTENT_SELF_REPAIR,    /* writes .pth, site-packages or customize files, chmod */
@@ -64,6 +66,7 @@ enum content_feature {
 	CONTENT_HIGH_ENTROPY,   /* entropy at or above CONTENT_ENTROPY_HIGH */
 	CONTENT_LARGE,          /* longer than the kind's size threshold */
 	CONTENT_KNOWN_FRAGMENT, /* a literal fragment of published malicious hooks */
+	CONTENT_ADDRESS,        /* a URL or an IP:port literal, without a network API */
 	CONTENT_FEATURE_COUNT
 };
 

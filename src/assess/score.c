@@ -55,6 +55,14 @@ explain_content(const struct content_report *c, struct finding *f, unsigned *dan
 		if (rc < 0)
 			return rc;
 	}
+	/* Code past the analysed part was never read; no benign hook is that large. */
+	if (c->truncated) {
+		(*danger)++;
+		rc = tolerate(finding_add_reason(f, "is longer than the %u bytes that are analysed, "
+						 "so the rest was not read", CONTENT_MAX_TEXT));
+		if (rc < 0)
+			return rc;
+	}
 	/* Decoding or hidden names feeding dynamic code is how hooks hide a payload. */
 	if (content_has(c, CONTENT_DYNAMIC_CODE) &&
 	    (content_has(c, CONTENT_DECODING) || content_has(c, CONTENT_HIDDEN_NAME)))
@@ -168,8 +176,9 @@ assess_score(const struct assess_input *in, struct finding *f)
 	}
 	if (in->catalogue)
 		return score_known_shape(in, verified, f);
-	/* A package vouches for a hook with a few weak signs, such as reading an environment variable. */
-	if (verified && unusual < 3) {
+	/* The package database vouches for a hook with a few weak signs, such as reading an
+	 * environment variable. */
+	if (verified && in->system_record && unusual < 3) {
 		f->severity = SEV_LOW;
 		f->confidence = CONF_MEDIUM;
 		return tolerate(finding_add_reason(f, "installed as recorded by %s; not a known "
@@ -177,6 +186,10 @@ assess_score(const struct assess_input *in, struct finding *f)
 	}
 	f->severity = unusual >= 3 ? SEV_HIGH : SEV_MEDIUM;
 	f->confidence = unusual >= 2 ? CONF_HIGH : CONF_MEDIUM;
+	if (verified && !in->system_record)
+		return tolerate(finding_add_reason(f, "matches the install record of %s, which shows "
+						   "it is unchanged but not who wrote it, because the "
+						   "record sits beside the hook", owner));
 	if (verified)
 		return tolerate(finding_add_reason(f, "installed as recorded by %s", owner));
 	return tolerate(finding_add_reason(f, "no package record vouches for it"));

@@ -22,6 +22,10 @@ struct assess_input {
 	enum prov_verdict provenance;    /* PROV_NOT_LISTED when no package record lists it */
 	const char *owner;               /* the package that lists it, or NULL */
 	bool conffile;                   /* a Debian conffile, which an administrator may edit */
+	/* The record is the system package database (dpkg), which only root writes.
+	 * A RECORD or conda-meta file sits beside the hook, so whoever wrote the hook can
+	 * write it too: it shows the file is unchanged, not who wrote it. */
+	bool system_record;
 	const struct catalogue_entry *catalogue; /* the known benign shape, or NULL */
 	const char *allowed;             /* the --allow comment for its SHA-256, or NULL */
 	/* Another line of the same file has a known benign shape and this one does not:

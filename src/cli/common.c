@@ -50,13 +50,18 @@ read_small_file(const char *path, char **buf, size_t *len, bool *too_big)
 	*buf = NULL;
 	*len = 0;
 	*too_big = false;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK so that a named pipe is rejected below instead of blocking the open. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		err = fstat(fd, &st) < 0 ? errno : EINVAL;
+	if (fstat(fd, &st) < 0) {
+		err = errno;
 		close(fd);
 		return -err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
 	}
 	*buf = malloc(ALLOW_FILE_MAX + 1);
 	if (!*buf) {

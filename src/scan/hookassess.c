@@ -165,13 +165,14 @@ struct imported_module {
 
 /*
  * Finds the first module the line imports that lives in dir (NAME.py or
- * NAME/__init__.py), looks it up in the package records and, unless the
- * line is a known benign shape, analyses its content. Returns 1 when one
+ * NAME/__init__.py), looks it up in the package records and analyses its
+ * content, even for a line of known shape: such a line is only as benign
+ * as the module it loads. Returns 1 when one
  * was found, 0 when none was, or -ENOMEM.
  */
 static int
 find_imported_module(struct scanner *s, const char *dir, const uint8_t *line, size_t len,
-		     bool known_shape, struct imported_module *out)
+		     struct imported_module *out)
 {
 	char names[PTH_IMPORT_NAMES_MAX][PTH_IMPORT_NAME_MAX];
 	size_t count = pth_imported_names(line, len, names), i, k;
@@ -211,7 +212,7 @@ find_imported_module(struct scanner *s, const char *dir, const uint8_t *line, si
 			if (!truncated && s->prov_state == PROV_DB_OPEN)
 				rc = lookup_provenance(s, path, buf, buflen, &out->prov);
 			out->analysed = false;
-			if (rc == 0 && !known_shape) {
+			if (rc == 0) {
 				rc = content_analyse(buf, buflen, CONTENT_MODULE, &out->content);
 				out->analysed = rc == 0;
 				rc = rc == -EINVAL ? 0 : rc;
@@ -241,6 +242,7 @@ scanner_assess(struct scanner *s, const struct hook_facts *facts, enum content_k
 	in.provenance = facts->prov.verdict;
 	in.owner = facts->prov.owner[0] ? facts->prov.owner : NULL;
 	in.conffile = facts->prov.conffile;
+	in.system_record = facts->prov.how && strncmp(facts->prov.how, "dpkg", 4) == 0;
 	in.allowed = facts->allowed;
 	if (code) {
 		rc = content_analyse(code, len, kind, &report);
@@ -257,7 +259,7 @@ scanner_assess(struct scanner *s, const struct hook_facts *facts, enum content_k
 		imported = calloc(1, sizeof(*imported));
 		if (!imported)
 			return -ENOMEM;
-		rc = find_imported_module(s, facts->dir, code, len, in.catalogue != NULL, imported);
+		rc = find_imported_module(s, facts->dir, code, len, imported);
 		if (rc < 0) {
 			free(imported);
 			return rc;

@@ -57,8 +57,8 @@ static const struct score_case cases[] = {
 	  NULL, false, SEV_HIGH, CONF_HIGH },
 	{ "unknown import, no record", plain_import, true, PROV_NOT_LISTED, NULL, false, false,
 	  NULL, false, SEV_MEDIUM, CONF_MEDIUM },
-	{ "unknown import, package verified", plain_import, true, PROV_MATCH, "example", false,
-	  false, NULL, false, SEV_LOW, CONF_MEDIUM },
+	{ "unknown import, RECORD verified", plain_import, true, PROV_MATCH, "example", false,
+	  false, NULL, false, SEV_MEDIUM, CONF_MEDIUM },
 	{ "respawn from a verified wheel", respawn_line, true, PROV_MATCH, "evil-wheel", false,
 	  false, NULL, false, SEV_HIGH, CONF_HIGH },
 	{ "respawn, no record", respawn_line, true, PROV_NOT_LISTED, NULL, false, false, NULL, false,
@@ -272,6 +272,37 @@ test_imported_module(void **state)
 	finding_free(&f);
 }
 
+/* dpkg, which only root writes, vouches for an unknown hook; a RECORD beside it does not. */
+static void
+test_system_record_vouches(void **state)
+{
+	struct content_report report;
+	struct assess_input in;
+	struct finding f;
+
+	(void)state;
+	assert_int_equal(content_analyse((const uint8_t *)plain_import, strlen(plain_import),
+					 CONTENT_PTH_LINE, &report), 0);
+	memset(&in, 0, sizeof(in));
+	in.executable = true;
+	in.provenance = PROV_MATCH;
+	in.owner = "python3-example 1.0-1";
+	in.content = &report;
+
+	in.system_record = true;
+	finding_init(&f, "pth-exec", "pth", SEV_MEDIUM, CONF_MEDIUM);
+	assert_int_equal(assess_score(&in, &f), 0);
+	assert_int_equal(f.severity, SEV_LOW);
+	finding_free(&f);
+
+	in.system_record = false;
+	finding_init(&f, "pth-exec", "pth", SEV_MEDIUM, CONF_MEDIUM);
+	assert_int_equal(assess_score(&in, &f), 0);
+	assert_int_equal(f.severity, SEV_MEDIUM);
+	assert_non_null(strstr(f.reasons[f.nreasons - 1], "not who wrote it"));
+	finding_free(&f);
+}
+
 static void
 test_dangerous_features(void **state)
 {
@@ -292,6 +323,7 @@ main(void)
 		cmocka_unit_test(test_dangerous_features),
 		cmocka_unit_test(test_catalogue_shapes_score),
 		cmocka_unit_test(test_imported_module),
+		cmocka_unit_test(test_system_record_vouches),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
