@@ -30,6 +30,7 @@ struct provdb_site {
 	char *dir;
 	struct provdb_install *installs;
 	size_t count, cap;
+	size_t bytes; /* install-record text read for this site */
 	struct strmap by_path; /* resolved path -> install * RECORD_ENTRIES_MAX + entry */
 };
 
@@ -38,6 +39,7 @@ struct provdb_prefix {
 	char *dir;
 	struct conda_meta *metas;
 	size_t count, cap;
+	size_t bytes; /* conda-meta text read for this prefix */
 	struct strmap by_path; /* prefix-relative path -> meta * CONDA_META_PATHS_MAX + path */
 };
 
@@ -324,6 +326,13 @@ site_load_install(struct provdb *db, struct provdb_site *site, const char *entry
 		rc = rc == -ENOMEM ? rc : 0;
 		goto out;
 	}
+	if (site->bytes + len > PROVDB_SITE_BYTES_MAX) {
+		diag_add(db, site->dir, 0, "install records of this directory exceed 32 MiB; "
+			 "the rest were not read");
+		rc = 1;
+		goto out;
+	}
+	site->bytes += len;
 	record_init(&inst->rec);
 	rc = egg_info ? record_parse_installed_files(&inst->rec, (const char *)buf, len)
 	              : record_parse(&inst->rec, (const char *)buf, len);
@@ -387,6 +396,8 @@ site_load(struct provdb *db, const char *dir, struct provdb_site **out)
 		rc = site_load_install(db, site, list.names[i], stem_len, egg_info);
 		if (rc < 0)
 			goto fail;
+		if (rc == 1)
+			break; /* the directory's byte budget is spent */
 	}
 	dirlist_free(&list);
 	*out = site;
@@ -395,6 +406,16 @@ fail:
 	dirlist_free(&list);
 	site_free(site);
 	return rc;
+}
+
+static void
+drop_site(struct provdb *db, size_t slot)
+{
+	if (!db->sites[slot])
+		return;
+	db->sites_bytes -= db->sites[slot]->bytes;
+	site_free(db->sites[slot]);
+	db->sites[slot] = NULL;
 }
 
 /* Returns the cached site for dir, loading it and evicting the oldest when needed. */
@@ -414,8 +435,13 @@ site_get(struct provdb *db, const char *dir, struct provdb_site **out)
 	if (rc < 0)
 		return rc;
 	slot = db->sites_next;
-	site_free(db->sites[slot]);
+	drop_site(db, slot);
+	/* Drop the oldest other sites while the cache holds too much record text. */
+	for (size_t k = 1; k < PROVDB_SITES_MAX &&
+	     db->sites_bytes + (*out)->bytes > PROVDB_CACHE_BYTES_MAX; k++)
+		drop_site(db, (slot + k) % PROVDB_SITES_MAX);
 	db->sites[slot] = *out;
+	db->sites_bytes += (*out)->bytes;
 	db->sites_next = (slot + 1) % PROVDB_SITES_MAX;
 	return 0;
 }
@@ -503,6 +529,13 @@ prefix_load_meta(struct provdb *db, struct provdb_prefix *prefix, const char *fi
 
 	if (rc < 0)
 		return rc == -ENOMEM ? rc : 0;
+	if (prefix->bytes + len > PROVDB_PREFIX_BYTES_MAX) {
+		free(buf);
+		diag_add(db, file, 0, "conda-meta records of this prefix exceed 32 MiB; "
+			 "the rest were not read");
+		return 1;
+	}
+	prefix->bytes += len;
 	conda_meta_init(meta);
 	rc = conda_meta_parse(meta, (const char *)buf, len);
 	free(buf);
@@ -568,6 +601,8 @@ prefix_load(struct provdb *db, const char *dir, const char *meta_dir, struct pro
 		file = path_join(meta_dir, list.names[i]);
 		rc = file ? prefix_load_meta(db, prefix, file) : -ENOMEM;
 		free(file);
+		if (rc == 1)
+			break; /* the prefix's byte budget is spent */
 	}
 	dirlist_free(&list);
 	if (rc < 0) {
@@ -576,6 +611,16 @@ prefix_load(struct provdb *db, const char *dir, const char *meta_dir, struct pro
 	}
 	*out = prefix;
 	return 0;
+}
+
+static void
+drop_prefix(struct provdb *db, size_t slot)
+{
+	if (!db->prefixes[slot])
+		return;
+	db->prefixes_bytes -= db->prefixes[slot]->bytes;
+	prefix_free(db->prefixes[slot]);
+	db->prefixes[slot] = NULL;
 }
 
 static int
@@ -594,8 +639,12 @@ prefix_get(struct provdb *db, const char *dir, const char *meta_dir, struct prov
 	if (rc < 0)
 		return rc;
 	slot = db->prefixes_next;
-	prefix_free(db->prefixes[slot]);
+	drop_prefix(db, slot);
+	for (size_t k = 1; k < PROVDB_PREFIXES_MAX &&
+	     db->prefixes_bytes + (*out)->bytes > PROVDB_PREFIX_CACHE_BYTES_MAX; k++)
+		drop_prefix(db, (slot + k) % PROVDB_PREFIXES_MAX);
 	db->prefixes[slot] = *out;
+	db->prefixes_bytes += (*out)->bytes;
 	db->prefixes_next = (slot + 1) % PROVDB_PREFIXES_MAX;
 	return 0;
 }

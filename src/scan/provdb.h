@@ -41,6 +41,22 @@
 /* Install records (dist-info and egg-info directories) read per site
  * directory; the rest are reported and skipped. */
 #define PROVDB_SITE_RECORDS_MAX 4096
+/*
+ * Install-record text read per site directory. A site-packages with 500
+ * distributions has a few MiB of RECORD text (an estimate); the rest of a
+ * larger directory is reported and not read.
+ */
+#define PROVDB_SITE_BYTES_MAX (32u << 20)
+/*
+ * Install-record text kept across all cached site directories; the oldest
+ * sites are dropped to stay below it. Parsed records take about four times
+ * their text (two 12 MiB RECORD files peaked at 124 MiB in test_provdb),
+ * so this bounds the cache near 260 MiB.
+ */
+#define PROVDB_CACHE_BYTES_MAX (64u << 20)
+/* conda-meta text read per prefix and kept across cached prefixes, as for sites. */
+#define PROVDB_PREFIX_BYTES_MAX (32u << 20)
+#define PROVDB_PREFIX_CACHE_BYTES_MAX (64u << 20)
 /* Conda prefixes cached at one time, with the same eviction as sites. */
 #define PROVDB_PREFIXES_MAX 16
 /* conda-meta records read per prefix. */
@@ -76,8 +92,10 @@ struct provdb {
 	bool have_dpkg; /* <root>/var/lib/dpkg exists */
 	struct provdb_site *sites[PROVDB_SITES_MAX];
 	size_t sites_next; /* slot replaced next when the cache is full */
+	size_t sites_bytes; /* install-record text held by the cached sites */
 	struct provdb_prefix *prefixes[PROVDB_PREFIXES_MAX];
 	size_t prefixes_next;
+	size_t prefixes_bytes; /* conda-meta text held by the cached prefixes */
 	struct provdb_diags diags;
 };
 

@@ -597,6 +597,61 @@ test_huge_list_capped(void **state)
 	remove_tree(dir);
 }
 
+/*
+ * Install records of one site directory beyond PROVDB_SITE_BYTES_MAX are
+ * not read: three 12 MiB RECORD files (hard links of one file, as a
+ * hostile image would ship) leave the third unread.
+ */
+static void
+test_site_record_budget(void **state)
+{
+	char dir[] = "/tmp/sitehound-provdb-budget-XXXXXX";
+	char path[1024], alias[1024];
+	const char *site = "usr/lib/python3/site-packages";
+	const char *names[] = { "a-1.dist-info", "b-1.dist-info", "c-1.dist-info" };
+	struct fsroot root;
+	struct provdb db;
+	struct prov_result r;
+	size_t written = 0, i;
+	unsigned n = 0;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < 3; i++) {
+		assert_true(snprintf(path, sizeof(path), "%s/%s", site, names[i]) < (int)sizeof(path));
+		make_dirs(dir, path);
+	}
+	assert_true(snprintf(path, sizeof(path), "%s/%s/%s/RECORD", dir, site, names[0]) <
+		    (int)sizeof(path));
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	while (written < (12u << 20)) {
+		int w = fprintf(fp, "pkg/file-%08u.py,,\n", n++);
+
+		assert_true(w > 0);
+		written += (size_t)w;
+	}
+	assert_int_equal(fclose(fp), 0);
+	for (i = 1; i < 3; i++) {
+		assert_true(snprintf(alias, sizeof(alias), "%s/%s/%s/RECORD", dir, site, names[i]) <
+			    (int)sizeof(alias));
+		assert_int_equal(link(path, alias), 0);
+	}
+
+	assert_int_equal(fsroot_open(&root, dir), 0);
+	assert_int_equal(provdb_open(&db, &root), 0);
+	assert_int_equal(provdb_lookup(&db, "/usr/lib/python3/site-packages/pkg/file-00000000.py",
+				       (const uint8_t *)"", 0, &r), 0);
+	assert_int_equal(r.verdict, PROV_NO_HASH);
+	assert_string_equal(r.owner, "a 1 (RECORD)");
+	assert_true(has_diag(&db, "/usr/lib/python3/site-packages", "exceed 32 MiB"));
+
+	provdb_close(&db);
+	fsroot_close(&root);
+	remove_tree(dir);
+}
+
 int
 main(void)
 {
@@ -614,6 +669,7 @@ main(void)
 		                                fixture_teardown),
 		cmocka_unit_test(test_root_without_dpkg),
 		cmocka_unit_test(test_huge_list_capped),
+		cmocka_unit_test(test_site_record_budget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
