@@ -632,6 +632,9 @@ default_check_hash(const struct event *ev, const struct allowlist *allow, struct
 {
 	const struct allowlist_entry *allowed = NULL;
 	const struct catalogue_entry *known;
+	struct event_str name = ev->col[COL_PROCESS_FILE_NAME];
+	struct event_str cmd = ev->col[COL_PROCESS_COMMAND_LINE];
+	enum writer_class wc;
 	unsigned char digest[32];
 	int rc;
 
@@ -647,8 +650,16 @@ default_check_hash(const struct event *ev, const struct allowlist *allow, struct
 		return rc == -E2BIG ? 0 : rc;
 	}
 	known = catalogue_match_sha256(digest);
-	if (!known)
+	if (!known || (known->kind == CATALOGUE_PTH_LINE) != (strcmp(f->kind, "pth") == 0))
 		return 0;
+	wc = writer_classify(name.data, name.len, cmd.data, cmd.len);
+	if (wc == WRITER_SHELL || wc == WRITER_INLINE_CODE) {
+		/* The known line may load a planted module, and installers do not use shells. */
+		rc = finding_add_reason(f, "its SHA-256 is that of a known benign file (%s, written "
+					"by %s), but such a writer does not install it, and the "
+					"module it loads is not in the event", known->id, known->owner);
+		return rc == -E2BIG ? 0 : rc;
+	}
 	if (f->severity > SEV_LOW)
 		f->severity = SEV_LOW;
 	rc = finding_add_reason(f, "its SHA-256 is that of a known benign file (%s, written by %s)",

@@ -52,8 +52,9 @@ struct allowlist;
 /*
  * Uses the SHA-256 of the event's file, when the event has one, for what
  * telemetry allows of the assessment: a hash on the site's allowlist
- * (allow may be NULL) makes f info; the hash of a known benign file from
- * the catalogue makes an executable hook at most low. f must be a finding
+ * (allow may be NULL) makes f info. The hash of a known benign file from
+ * the catalogue, of the same kind as the hook, makes it at most low unless
+ * a shell or inline code wrote it. f must be a finding
  * that default_match() returned for ev. Returns 0 or -ENOMEM.
  */
 __attribute__((warn_unused_result))

@@ -528,13 +528,34 @@ test_default_hash_checks(void **state)
 	assert_int_equal(f.severity, SEV_HIGH);
 	finding_free(&f);
 
-	/* The exact file setuptools writes, even from a shell, is at most low. */
+	/* The exact file setuptools writes stays high when a shell writes it. */
 	set_column(&ev, COL_SHA256, distutils_sha256);
 	assert_int_equal(run_default(&ev, &f), 1);
 	assert_int_equal(default_check_hash(&ev, NULL, &f), 0);
-	assert_int_equal(f.severity, SEV_LOW);
+	assert_int_equal(f.severity, SEV_HIGH);
 	assert_non_null(strstr(f.reasons[f.nreasons - 1], "setuptools-distutils-precedence-local"));
 	finding_free(&f);
+
+	/* Written by pip it is at most low. */
+	{
+		struct event pip = file_event("FileCreated", "/usr/lib/python3.11/site-packages",
+					      "distutils-precedence.pth", "pip", "pip install setuptools");
+
+		set_column(&pip, COL_SHA256, distutils_sha256);
+		assert_int_equal(run_default(&pip, &f), 1);
+		assert_int_equal(default_check_hash(&pip, NULL, &f), 0);
+		assert_int_equal(f.severity, SEV_LOW);
+		finding_free(&f);
+
+		/* A customize module with the hash of a .pth shape is not lowered. */
+		pip = file_event("FileCreated", "/usr/lib/python3.11/site-packages",
+				 "sitecustomize.py", "pip", "pip install x");
+		set_column(&pip, COL_SHA256, distutils_sha256);
+		assert_int_equal(run_default(&pip, &f), 1);
+		assert_int_equal(default_check_hash(&pip, NULL, &f), 0);
+		assert_true(f.severity >= SEV_MEDIUM);
+		finding_free(&f);
+	}
 
 	/* A hash the site allows is info with the site's comment. */
 	set_column(&ev, COL_SHA256,
