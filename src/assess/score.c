@@ -192,5 +192,12 @@ assess_score(const struct assess_input *in, struct finding *f)
 						   "record sits beside the hook", owner));
 	if (verified)
 		return tolerate(finding_add_reason(f, "installed as recorded by %s", owner));
-	return tolerate(finding_add_reason(f, "no package record vouches for it"));
+	if (in->owner && in->provenance == PROV_PLACEHOLDER)
+		return tolerate(finding_add_reason(f, "listed by %s, but conda rewrote the install "
+						   "prefix in it, so its hash cannot be checked", owner));
+	if (in->owner && in->provenance == PROV_NO_HASH)
+		return tolerate(finding_add_reason(f, "listed by %s without a hash that can be "
+						   "checked", owner));
+	return tolerate(finding_add_reason(f, "not a known benign shape, and no package record "
+					   "vouches for it"));
 }
