@@ -377,6 +377,20 @@ follow_value(struct scanner *s, const struct env_setting *set, const struct vari
 	return 0;
 }
 
+/* Whether the raw text already starts with NAME=, optionally after a quote, as systemd words do. */
+static bool
+raw_has_name(const struct env_setting *set)
+{
+	const char *raw = set->raw;
+	size_t n = strlen(set->name);
+
+	if (!raw)
+		return false;
+	if (*raw == '"' || *raw == '\'')
+		raw++;
+	return strncmp(raw, set->name, n) == 0 && raw[n] == '=';
+}
+
 /* Lowers the severity for settings that cannot reach Python as written, and says why. */
 static int
 apply_scope(const struct env_setting *set, struct finding *f)
@@ -437,7 +451,11 @@ scan_env_setting(struct scanner *s, const struct env_setting *set)
 	}
 	finding_init(&f, v->rule, "env", max_severity(sev, followed), CONF_MEDIUM);
 	f.line = set->line;
-	if (asprintf(&evidence, "%s=%s", set->name, set->raw ? set->raw : "") < 0)
+	if (raw_has_name(set))
+		evidence = strdup(set->raw); /* a systemd word such as "NAME=value" */
+	else if (asprintf(&evidence, "%s=%s", set->name, set->raw ? set->raw : "") < 0)
+		evidence = NULL;
+	if (!evidence)
 		rc = -ENOMEM;
 	if (rc == 0)
 		rc = finding_set_path(&f, set->file);
