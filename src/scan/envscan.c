@@ -262,8 +262,11 @@ follow_lib_dirs(struct scanner *s, const struct env_setting *set, const char *ba
 			continue;
 		dir = path_join(lib, names.names[i]);
 		site = dir ? path_join(dir, "site-packages") : NULL;
-		custom = dir ? path_join(home ? dir : site ? site : dir,
-					 home ? "sitecustomize.py" : "usercustomize.py") : NULL;
+		custom = NULL;
+		if (site && home)
+			custom = path_join(dir, "sitecustomize.py"); /* in the standard library */
+		else if (site)
+			custom = path_join(site, "usercustomize.py");
 		if (!dir || !site || !custom) {
 			rc = -ENOMEM;
 		} else {
@@ -548,6 +551,23 @@ scan_ipython_record(struct scanner *s, const struct envconf_record *r)
 				    true);
 }
 
+/* The warning for a sourced file or EnvironmentFile= that was not read. */
+static int
+describe_unread(const struct envconf_record *r, char **message)
+{
+	const char *what = r->kind == ENV_FILE_REF ? "EnvironmentFile" : "sourced file";
+	int n;
+
+	if (r->value)
+		n = asprintf(message, "%s '%s' was not read, so start-up variables it may set are "
+			     "not known", what, r->value);
+	else
+		n = asprintf(message, "%s '%s' was not read, so start-up variables it may set are "
+			     "not known: %s", what, r->raw ? r->raw : "",
+			     r->unresolved ? r->unresolved : "its path cannot be resolved");
+	return n < 0 ? -ENOMEM : 0;
+}
+
 int
 scan_environment(struct scanner *s)
 {
@@ -583,13 +603,9 @@ scan_environment(struct scanner *s)
 			if (r->value && r->value[0] == '/' && !fsroot_exists(&s->root, r->value))
 				continue;
 
-			if (asprintf(&message, "%s '%s' was not read, so start-up variables it may set are not known%s%s",
-				     r->kind == ENV_FILE_REF ? "EnvironmentFile" : "sourced file",
-				     r->value ? r->value : r->raw ? r->raw : "",
-				     r->value ? "" : ": ", r->value ? "" : r->unresolved ? r->unresolved : "") < 0) {
-				rc = -ENOMEM;
+			rc = describe_unread(r, &message);
+			if (rc < 0)
 				break;
-			}
 			scanner_diag(s, r->path, (long)r->line, 0, message);
 			free(message);
 			continue;

@@ -12,8 +12,8 @@
 #include "scan/envitem.h"
 #include "scan/scanner.h"
 
-/* Bytes read of one environ file. The kernel allows far more (ARG_MAX), but
- * start-up variables sit among a process's first few hundred entries. */
+/* Bytes read of one environ file. The kernel allows more (up to ARG_MAX);
+ * variables past this cap are not seen, and the process is reported. */
 #define PROC_ENVIRON_MAX (1024u * 1024)
 /* Distinct variable settings kept across all processes. */
 #define PROC_SETTINGS_MAX 1024
@@ -114,6 +114,8 @@ read_process(struct scanner *s, const char *pid, struct proc_settings *all)
 		free(exe);
 		return rc == -ENOMEM ? rc : 0; /* the process exited, or belongs to another user */
 	}
+	if (truncated)
+		scanner_diag(s, path, 0, 0, "environment larger than 1 MiB; only its start was read");
 	if (asprintf(&process, "pid %s (%s)", pid, exe) < 0) {
 		free(exe);
 		free(buf);
