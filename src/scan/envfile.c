@@ -446,10 +446,10 @@ read_pam_env_line(struct reader *r, const char *p, size_t n, size_t line)
 		return;
 	}
 
-	/* NOTE: pam_env's own reader is the reference for these two rules
-	 * (the value ends at the first '#', and one pair of matching quotes
-	 * around it is dropped); they were not checked against a running
-	 * pam_env. */
+	/* The value ends at the first '#', and one pair of matching quotes
+	 * around it is dropped.
+	 * NOTE: these two rules were not checked against pam_env's source
+	 * or a running pam_env. */
 	end = p + n;
 	hash = memchr(eq + 1, '#', (size_t)(end - eq - 1));
 	if (hash)

@@ -7,9 +7,10 @@
  * (InteractiveShellApp, TerminalIPythonApp, IPKernelApp, ...). Each
  * element of a list or tuple literal becomes an ENV_EXEC_LINE or
  * ENV_EXEC_FILE item named "CLASS.exec_lines" or "CLASS.exec_files". An
- * element that is a Python string literal (any quotes, prefixes and
- * adjacent literals joined) gets its value; anything else, and a value
- * that is not a list literal, is reported unresolved with its raw text.
+ * element that is a Python string literal gets its value, with any
+ * quotes and prefixes, and adjacent literals joined. Anything else, and
+ * a value that is not a list literal, is reported unresolved with its
+ * raw text.
  * An indented statement (inside if, def, with, ...) is ENV_CONDITIONAL.
  * The file is never run. Return values are those listed in envitem.h.
  */
