@@ -331,6 +331,39 @@ warnings_modules(const char *value, struct strlist *modules)
 	return 0;
 }
 
+/*
+ * Looks for a module that PYTHONWARNINGS imports in the PYTHONPATH
+ * directories set on the system: it is imported before site runs, so only
+ * those and the standard library can provide it.
+ */
+static int
+follow_warnings_module(struct scanner *s, const struct env_setting *set, const char *module,
+		       bool *found)
+{
+	static const char *const suffixes[] = { ".py", "/__init__.py" };
+	size_t i, k;
+	int rc = 0;
+
+	*found = false;
+	for (i = 0; s->env_path_dirs && i < s->env_path_dirs->count && rc == 0 && !*found; i++) {
+		for (k = 0; k < 2 && !*found; k++) {
+			char *path = NULL;
+
+			if (asprintf(&path, "%s/%s%s", s->env_path_dirs->items[i], module,
+				     suffixes[k]) < 0)
+				return -ENOMEM;
+			if (is_regular(s, path)) {
+				*found = true;
+				rc = report_followed_file(s, set, path, "env-warnings-module", "module",
+							  "PYTHONWARNINGS imports this module at every "
+							  "start, before site runs", true);
+			}
+			free(path);
+		}
+	}
+	return rc;
+}
+
 /* Follows the value to code where the variable names code; notes collect reasons for the setting's finding. */
 static int
 follow_value(struct scanner *s, const struct env_setting *set, const struct variable *v,
@@ -363,12 +396,16 @@ follow_value(struct scanner *s, const struct env_setting *set, const struct vari
 		rc = warnings_modules(set->value, &modules);
 		for (i = 0; i < modules.count && rc == 0; i++) {
 			char *note = NULL;
+			bool found = false;
 
 			*sev = max_severity(*sev, SEV_MEDIUM);
-			if (asprintf(&note, "the category imports module '%s' at every start, "
-				     "before site runs", modules.items[i]) < 0)
+			rc = follow_warnings_module(s, set, modules.items[i], &found);
+			if (rc == 0 && asprintf(&note, "the category imports module '%s' at every start, "
+						"before site runs%s", modules.items[i],
+						found ? "" : "; no PYTHONPATH directory set on this "
+						"system holds it, so it was not read") < 0)
 				rc = -ENOMEM;
-			else
+			else if (rc == 0)
 				rc = strlist_add(notes, note);
 			free(note);
 		}
@@ -551,6 +588,37 @@ scan_ipython_record(struct scanner *s, const struct envconf_record *r)
 				    true);
 }
 
+/* Gathers the absolute directories of every PYTHONPATH value the collection found. */
+static int
+collect_path_dirs(const struct envconf_result *result, struct strlist *dirs)
+{
+	size_t i;
+
+	for (i = 0; i < result->count; i++) {
+		const struct envconf_record *r = &result->records[i];
+		const char *p = r->value, *end;
+
+		if (r->kind != ENV_ASSIGN || strcmp(r->name, "PYTHONPATH") != 0 || !p)
+			continue;
+		for (; p; p = end ? end + 1 : NULL) {
+			char *dir;
+			int rc;
+
+			end = strchr(p, ':');
+			if (p[0] != '/')
+				continue;
+			dir = end ? strndup(p, (size_t)(end - p)) : strdup(p);
+			if (!dir)
+				return -ENOMEM;
+			rc = strlist_add(dirs, dir);
+			free(dir);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 /* The warning for a sourced file or EnvironmentFile= that was not read. */
 static int
 describe_unread(const struct envconf_record *r, char **message)
@@ -574,6 +642,7 @@ scan_environment(struct scanner *s)
 	struct scan_callbacks quiet = { 0 };
 	struct envconf_result result;
 	struct accounts accts = { NULL, 0 };
+	struct strlist path_dirs;
 	size_t i;
 	int rc;
 
@@ -582,7 +651,11 @@ scan_environment(struct scanner *s)
 	if (rc < 0)
 		return rc;
 	envconf_result_init(&result);
+	memset(&path_dirs, 0, sizeof(path_dirs));
 	rc = envconf_collect(&s->root, &accts, &result);
+	if ((rc == 0 || rc == -E2BIG) && collect_path_dirs(&result, &path_dirs) < 0)
+		rc = -ENOMEM;
+	s->env_path_dirs = &path_dirs;
 	if (rc == -E2BIG) {
 		scanner_incomplete(s, "/", "too many start-up variable settings; the rest were not reported");
 		rc = 0;
@@ -628,6 +701,8 @@ scan_environment(struct scanner *s)
 		set.account = r->account;
 		rc = scan_env_setting(s, &set);
 	}
+	s->env_path_dirs = NULL;
+	strlist_free(&path_dirs);
 	envconf_result_free(&result);
 	accounts_free(&accts);
 	return rc;

@@ -62,6 +62,8 @@ struct scanner {
 	struct strmap reported;     /* "rule\npath" keys already reported */
 	struct provdb prov;         /* package databases of the root, valid when PROV_DB_OPEN */
 	enum { PROV_DB_CLOSED, PROV_DB_OPEN, PROV_DB_FAILED } prov_state;
+	/* PYTHONPATH directories set anywhere on the system, while the environment is scanned. */
+	const struct strlist *env_path_dirs;
 	/* While a start-up variable is followed, the highest severity emitted for its code. */
 	struct {
 		bool active;
