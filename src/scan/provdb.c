@@ -99,6 +99,29 @@ has_suffix(const char *s, const char *suffix, size_t *stem_len)
 	return true;
 }
 
+/* A static description of a read error, for diagnostics that keep no errno. */
+static const char *
+read_error_text(int rc)
+{
+	switch (rc) {
+	case -ENOMEM:
+		return "out of memory reading file";
+	case -EACCES:
+	case -EPERM:
+		return "cannot read file: permission denied";
+	case -EISDIR:
+		return "cannot read file: it is a directory";
+	case -EINVAL:
+		return "cannot read file: not a regular file";
+	case -ELOOP:
+		return "cannot read file: too many levels of symbolic links";
+	case -EXDEV:
+		return "cannot read file: a symbolic link leads out of the scanned root";
+	default:
+		return "cannot read file";
+	}
+}
+
 /*
  * Reads path with cap max. A file over the cap is cut after its last
  * complete line and reported. A missing file is -ENOENT with no
@@ -113,8 +136,7 @@ read_capped(struct provdb *db, const char *path, size_t max, uint8_t **buf, size
 	if (rc == -ENOENT)
 		return rc;
 	if (rc < 0) {
-		diag_add(db, path, 0, rc == -ENOMEM ? "out of memory reading file"
-		                                    : "cannot read file");
+		diag_add(db, path, 0, read_error_text(rc));
 		return rc;
 	}
 	if (truncated) {

@@ -652,6 +652,37 @@ test_site_record_budget(void **state)
 	remove_tree(dir);
 }
 
+/* A RECORD that is a named pipe is reported as not a regular file, and the lookup goes on. */
+static void
+test_fifo_record_named(void **state)
+{
+	char dir[] = "/tmp/sitehound-provdb-fifo-XXXXXX";
+	char path[1024];
+	struct fsroot root;
+	struct provdb db;
+	struct prov_result r;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	make_dirs(dir, "usr/lib/python3/site-packages/x-1.dist-info");
+	assert_true(snprintf(path, sizeof(path),
+			     "%s/usr/lib/python3/site-packages/x-1.dist-info/RECORD", dir) <
+		    (int)sizeof(path));
+	assert_int_equal(mkfifo(path, 0600), 0);
+
+	assert_int_equal(fsroot_open(&root, dir), 0);
+	assert_int_equal(provdb_open(&db, &root), 0);
+	assert_int_equal(provdb_lookup(&db, "/usr/lib/python3/site-packages/x.pth",
+				       (const uint8_t *)"", 0, &r), 0);
+	assert_int_equal(r.verdict, PROV_NOT_LISTED);
+	assert_true(has_diag(&db, "/usr/lib/python3/site-packages/x-1.dist-info/RECORD",
+			     "not a regular file"));
+
+	provdb_close(&db);
+	fsroot_close(&root);
+	remove_tree(dir);
+}
+
 int
 main(void)
 {
@@ -670,6 +701,7 @@ main(void)
 		cmocka_unit_test(test_root_without_dpkg),
 		cmocka_unit_test(test_huge_list_capped),
 		cmocka_unit_test(test_site_record_budget),
+		cmocka_unit_test(test_fifo_record_named),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
