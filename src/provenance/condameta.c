@@ -141,12 +141,18 @@ conda_meta_parse(struct conda_meta *meta, const char *data, size_t len)
 {
 	const json_t *list, *item;
 	json_t *root;
+	json_error_t error;
 	size_t i, cap = 0;
 	int rc = 0;
 
 	if (len > CONDA_META_BYTES_MAX)
 		return -E2BIG;
-	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &error);
+	if (!root) {
+		prov_errors_add(&meta->errors, error.line > 0 ? (size_t)error.line : 0,
+				"invalid JSON");
+		return -EINVAL;
+	}
 	if (!json_is_object(root)) {
 		json_decref(root);
 		return -EINVAL;

@@ -864,10 +864,27 @@ test_conda_rejects(void **state)
 	}
 }
 
+/* Invalid JSON is reported with the line where the parser stopped. */
+static void
+test_conda_invalid_json_line(void **state)
+{
+	static const char text[] = "{\n\"name\": \"x\",\n\"files\": [,]\n}\n";
+	struct conda_meta meta;
+
+	(void)state;
+	conda_meta_init(&meta);
+	assert_int_equal(conda_meta_parse(&meta, text, sizeof(text) - 1), -EINVAL);
+	assert_int_equal(meta.errors.count, 1);
+	assert_int_equal(meta.errors.first[0].line, 3);
+	assert_string_equal(meta.errors.first[0].reason, "invalid JSON");
+	conda_meta_free(&meta);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conda_invalid_json_line),
 		cmocka_unit_test(test_record_parse_cases),
 		cmocka_unit_test(test_record_digest_decoded),
 		cmocka_unit_test(test_record_many_errors_counted),
