@@ -174,6 +174,13 @@ assess_score(const struct assess_input *in, struct finding *f)
 		return tolerate(finding_add_reason(f, "added to a file whose other lines have a "
 						   "known benign shape; tools do not write such a line"));
 	}
+	if (in->catalogue && in->unsafe_dir) {
+		f->severity = SEV_MEDIUM;
+		f->confidence = CONF_MEDIUM;
+		return tolerate(finding_add_reason(f, "a known shape (%s), but other users can plant "
+						   "hooks in the directory it adds (%s)",
+						   in->catalogue->id, in->unsafe_dir));
+	}
 	if (in->catalogue)
 		return score_known_shape(in, verified, f);
 	/* The package database vouches for a hook with a few weak signs, such as reading an

@@ -32,6 +32,9 @@ struct assess_input {
 	 * a statement added to a tool's hook. */
 	bool beside_known;
 	const struct content_report *content;    /* NULL when the content is not known */
+	/* Why a directory that a known shape adds to sys.path is unsafe (temporary or
+	 * world-writable), or NULL. */
+	const char *unsafe_dir;
 	/* A module that a .pth line imports from its own site directory, or NULL. */
 	const char *imported_name;
 	const struct content_report *imported;   /* its content; NULL when not analysed */

@@ -225,6 +225,46 @@ find_imported_module(struct scanner *s, const char *dir, const uint8_t *line, si
 	return 0;
 }
 
+/*
+ * For a known shape that adds a directory to sys.path (a template with a
+ * text hole, as uv's overlay line), sets *why when that directory is in a
+ * temporary or world-writable place. Returns 0 or -ENOMEM.
+ */
+static int
+check_added_dir(struct scanner *s, const struct catalogue_entry *e, const uint8_t *code,
+		size_t len, char **why)
+{
+	struct catalogue_match m;
+	const struct catalogue_hole *h;
+	size_t offset, n;
+	char *dir;
+
+	*why = NULL;
+	if (len > 0 && code[len - 1] == '\n')
+		len--;
+	if (len > 0 && code[len - 1] == '\r')
+		len--;
+	if (!catalogue_entry_matches(e, (const char *)code, len, &m))
+		return 0;
+	for (h = e->holes; h->name; h++) {
+		if (h->class != HOLE_DQ_TEXT && h->class != HOLE_SQ_TEXT)
+			continue;
+		if (!catalogue_binding_get(&m, h->name, &offset, &n) || n == 0 || code[offset] != '/')
+			continue;
+		dir = strndup((const char *)code + offset, n);
+		if (!dir)
+			return -ENOMEM;
+		if (scanner_path_is_unsafe(s, dir, why) && !*why) {
+			free(dir);
+			return -ENOMEM;
+		}
+		free(dir);
+		if (*why)
+			return 0;
+	}
+	return 0;
+}
+
 int
 scanner_assess(struct scanner *s, const struct hook_facts *facts, enum content_kind kind,
 	       const uint8_t *code, size_t len, struct finding *f)
@@ -232,6 +272,7 @@ scanner_assess(struct scanner *s, const struct hook_facts *facts, enum content_k
 	struct content_report report;
 	struct imported_module *imported = NULL;
 	struct assess_input in;
+	char *unsafe = NULL;
 	enum severity rule_severity = f->severity;
 	bool latent = f->severity < SEV_MEDIUM;
 	int rc;
@@ -272,8 +313,12 @@ scanner_assess(struct scanner *s, const struct hook_facts *facts, enum content_k
 		}
 	}
 	rc = set_owner(f, &facts->prov);
+	if (rc == 0 && in.catalogue && in.catalogue->holes)
+		rc = check_added_dir(s, in.catalogue, code, len, &unsafe);
+	in.unsafe_dir = unsafe;
 	if (rc == 0)
 		rc = assess_score(&in, f);
+	free(unsafe);
 	free(imported);
 	if (rc < 0)
 		return rc;

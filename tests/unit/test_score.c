@@ -303,6 +303,31 @@ test_system_record_vouches(void **state)
 	finding_free(&f);
 }
 
+/* A known shape that adds a world-writable directory is not benign. */
+static void
+test_known_shape_unsafe_dir(void **state)
+{
+	static const char line[] = "import site; site.addsitedir(\"/dev/shm/overlay\")\n";
+	struct content_report report;
+	struct assess_input in;
+	struct finding f;
+
+	(void)state;
+	assert_int_equal(content_analyse((const uint8_t *)line, strlen(line), CONTENT_PTH_LINE,
+					 &report), 0);
+	memset(&in, 0, sizeof(in));
+	in.executable = true;
+	in.provenance = PROV_NOT_LISTED;
+	in.content = &report;
+	in.catalogue = catalogue_match_line(line, strlen(line));
+	assert_non_null(in.catalogue);
+	in.unsafe_dir = "a temporary directory";
+	finding_init(&f, "pth-exec", "pth", SEV_MEDIUM, CONF_MEDIUM);
+	assert_int_equal(assess_score(&in, &f), 0);
+	assert_int_equal(f.severity, SEV_MEDIUM);
+	finding_free(&f);
+}
+
 static void
 test_dangerous_features(void **state)
 {
@@ -324,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_catalogue_shapes_score),
 		cmocka_unit_test(test_imported_module),
 		cmocka_unit_test(test_system_record_vouches),
+		cmocka_unit_test(test_known_shape_unsafe_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
