@@ -130,8 +130,10 @@ report_followed_file(struct scanner *s, const struct env_setting *set, const cha
 	source = describe_source(set);
 	finding_init(&f, rule, kind, SEV_MEDIUM, CONF_MEDIUM);
 	rc = source ? finding_set_path(&f, path) : -ENOMEM;
-	if (rc == 0)
+	if (rc == 0 && set->name)
 		rc = finding_add_reason(&f, "%s, named by %s in %s", why, set->name, source);
+	else if (rc == 0)
+		rc = finding_add_reason(&f, "%s", why);
 	if (rc == 0 && set->process)
 		rc = finding_add_reason(&f, "set in the environment of the running process %s",
 					set->process);
@@ -355,8 +357,8 @@ follow_warnings_module(struct scanner *s, const struct env_setting *set, const c
 			if (is_regular(s, path)) {
 				*found = true;
 				rc = report_followed_file(s, set, path, "env-warnings-module", "module",
-							  "PYTHONWARNINGS imports this module at every "
-							  "start, before site runs", true);
+							  "a warnings category imports this module at "
+							  "every start, before site runs", true);
 			}
 			free(path);
 		}
@@ -508,7 +510,8 @@ scan_env_setting(struct scanner *s, const struct env_setting *set)
 					"hook is active now", set->process);
 	if (rc == 0 && set->account)
 		rc = finding_add_reason(&f, "applies to the sessions of account %s", set->account);
-	if (rc == 0 && set->value && set->raw && strcmp(set->value, set->raw) != 0)
+	if (rc == 0 && set->value && set->raw && strcmp(set->value, set->raw) != 0 &&
+	    strpbrk(set->raw, "$~@`") != NULL)
 		rc = finding_add_reason(&f, "value after expansion: %s", set->value);
 	if (rc == 0 && !set->value)
 		rc = finding_add_reason(&f, "the value cannot be resolved without running the "
@@ -576,7 +579,7 @@ scan_ipython_record(struct scanner *s, const struct envconf_record *r)
 	memset(&set, 0, sizeof(set));
 	set.file = r->path;
 	set.line = (long)r->line;
-	set.name = r->kind == ENV_EXEC_FILE ? r->name : "the IPython startup directory";
+	set.name = r->kind == ENV_EXEC_FILE ? r->name : NULL;
 	set.account = r->account;
 	if (!is_regular(s, target)) {
 		scanner_diag(s, r->path, (long)r->line, 0, "an IPython start-up file it names does not exist");
@@ -584,7 +587,11 @@ scan_ipython_record(struct scanner *s, const struct envconf_record *r)
 	}
 	return report_followed_file(s, &set, target,
 				    r->kind == ENV_EXEC_FILE ? "ipython-exec-file" : "ipython-startup",
-				    "startup-file", "IPython runs this file in every session of the profile",
+				    "startup-file",
+				    r->kind == ENV_EXEC_FILE
+				    ? "IPython runs this file in every session of the profile"
+				    : "IPython runs every file in a profile's startup directory in each "
+				      "session of that profile",
 				    true);
 }
 
