@@ -30,5 +30,7 @@ int load_allowlist(const char *path, struct allowlist *out);
 
 int cmd_hunt(int argc, char **argv);
 extern const char hunt_usage[];
+int cmd_watch(int argc, char **argv);
+extern const char watch_usage[];
 
 #endif

@@ -36,6 +36,8 @@ static const char main_usage[] =
 	"            unpacked container (--root), or in the given paths\n"
 	"  hunt      run the detection over exported Microsoft Defender events\n"
 	"            (DeviceFileEvents, DeviceRegistryEvents)\n"
+	"  watch     report new or changed start-up hooks as they are written,\n"
+	"            with the writing process\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help, or a command's help with COMMAND --help\n"
@@ -548,6 +550,10 @@ main(int argc, char **argv)
 			fputs(hunt_usage, stdout);
 			return EXIT_CLEAN;
 		}
+		if (argc > 2 && strcmp(argv[1], "help") == 0 && strcmp(argv[2], "watch") == 0) {
+			fputs(watch_usage, stdout);
+			return EXIT_CLEAN;
+		}
 		fputs(main_usage, stdout);
 		return EXIT_CLEAN;
 	}
@@ -559,6 +565,8 @@ main(int argc, char **argv)
 		return cmd_scan(argc - 1, argv + 1);
 	if (strcmp(argv[1], "hunt") == 0)
 		return cmd_hunt(argc - 1, argv + 1);
+	if (strcmp(argv[1], "watch") == 0)
+		return cmd_watch(argc - 1, argv + 1);
 	fprintf(stderr, "sitehound: unknown command '%s'\nTry 'sitehound --help' for the list of commands.\n",
 		argv[1]);
 	return EXIT_ERROR;

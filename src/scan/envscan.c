@@ -676,6 +676,9 @@ scan_environment(struct scanner *s)
 		const struct envconf_record *r = &result.records[i];
 		struct env_setting set;
 
+		if (s->opts->env_file && strcmp(r->path, s->opts->env_file) != 0)
+			continue;
+
 		if (r->flags & ENV_NOT_READ) {
 			char *message = NULL;
 

@@ -482,6 +482,11 @@ scan_run(const struct scan_options *opts, const struct scan_callbacks *cb)
 		scanner_free(&s);
 		return rc;
 	}
+	if (opts->env_file) {
+		rc = scan_environment(&s);
+		scanner_free(&s);
+		return rc;
+	}
 	if (opts->npaths > 0) {
 		struct ranges r = { { opts->ver_lo }, { opts->ver_hi }, 1, NULL };
 

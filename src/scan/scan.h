@@ -31,6 +31,9 @@ struct scan_options {
 	size_t max_file_size;       /* bytes read from one file at most */
 	time_t now;                 /* stamped on every finding */
 	const struct allowlist *allow; /* hooks the site accepts by SHA-256; NULL for none */
+	/* When set, only the environment is read, and only settings made in this file
+	 * are reported (the watcher uses it when a configuration file changes). */
+	const char *env_file;
 };
 
 /* A problem with one input that did not stop the scan. */

@@ -11,6 +11,7 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* The events a hook watcher needs, in the order one merged record reports them. */
@@ -70,11 +71,8 @@ fsev_batch_clear(struct fsev_batch *b)
 {
 	size_t i;
 
-	for (i = 0; i < b->count; i++) {
+	for (i = 0; i < b->count; i++)
 		free(b->items[i].path);
-		if (b->items[i].pidfd >= 0)
-			close(b->items[i].pidfd);
-	}
 	b->count = 0;
 	b->unresolved = 0;
 }
@@ -87,10 +85,10 @@ fsev_batch_free(struct fsev_batch *b)
 	fsev_batch_init(b);
 }
 
-/* Appends an event; takes ownership of path and pidfd, also on failure. */
+/* Appends an event; takes ownership of path, also on failure. */
 static int
 batch_add(struct fsev_batch *b, enum fsev_kind kind, bool is_dir, char *path, pid_t pid,
-	  int pidfd)
+	  bool writer_gone)
 {
 	if (b->count == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 64;
@@ -98,8 +96,6 @@ batch_add(struct fsev_batch *b, enum fsev_kind kind, bool is_dir, char *path, pi
 
 		if (!grown) {
 			free(path);
-			if (pidfd >= 0)
-				close(pidfd);
 			return -ENOMEM;
 		}
 		b->items = grown;
@@ -109,7 +105,7 @@ batch_add(struct fsev_batch *b, enum fsev_kind kind, bool is_dir, char *path, pi
 	b->items[b->count].is_dir = is_dir;
 	b->items[b->count].path = path;
 	b->items[b->count].pid = pid;
-	b->items[b->count].pidfd = pidfd;
+	b->items[b->count].writer_gone = writer_gone;
 	b->count++;
 	return 0;
 }
@@ -373,6 +369,15 @@ resolve_fanotify_path(const struct fswatch *w, const struct fanotify_record *r)
 	return path;
 }
 
+/* Whether the process behind a pidfd has exited; false without a pidfd. */
+static bool
+pidfd_exited(int pidfd)
+{
+	if (pidfd < 0)
+		return false;
+	return syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0 && errno == ESRCH;
+}
+
 static int
 read_fanotify(struct fswatch *w, const unsigned char *buf, size_t len, struct fsev_batch *out)
 {
@@ -382,40 +387,35 @@ read_fanotify(struct fswatch *w, const unsigned char *buf, size_t len, struct fs
 
 	while ((rc = fswatch_parse_fanotify(buf, len, &at, &r)) == 1) {
 		bool is_dir = (r.mask & FAN_ONDIR) != 0;
+		bool gone = pidfd_exited(r.pidfd);
 		char *path;
-		int pidfd = r.pidfd;
 
+		if (r.pidfd >= 0)
+			close(r.pidfd);
 		if (r.mask & FAN_Q_OVERFLOW) {
-			rc = batch_add(out, FSEV_OVERFLOW, false, NULL, 0, -1);
-			if (pidfd >= 0)
-				close(pidfd);
+			rc = batch_add(out, FSEV_OVERFLOW, false, NULL, 0, false);
 			if (rc < 0)
 				return rc;
 			continue;
 		}
+		if (w->filter && !w->filter(r.name ? r.name : "", is_dir, w->filter_ctx))
+			continue;
 		path = resolve_fanotify_path(w, &r);
 		if (!path) {
 			out->unresolved++;
-			if (pidfd >= 0)
-				close(pidfd);
 			continue;
 		}
 		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 			char *copy;
-			int fdcopy = -1;
 
 			if (!(r.mask & kinds[k].fan))
 				continue;
 			copy = strdup(path);
-			if (pidfd >= 0)
-				fdcopy = fcntl(pidfd, F_DUPFD_CLOEXEC, 0);
-			rc = copy ? batch_add(out, kinds[k].kind, is_dir, copy, r.pid, fdcopy) : -ENOMEM;
+			rc = copy ? batch_add(out, kinds[k].kind, is_dir, copy, r.pid, gone) : -ENOMEM;
 			if (rc < 0)
 				break;
 		}
 		free(path);
-		if (pidfd >= 0)
-			close(pidfd);
 		if (rc < 0)
 			return rc;
 	}
@@ -440,7 +440,7 @@ read_inotify(struct fswatch *w, const unsigned char *buf, size_t len, struct fse
 		name = ev.len ? (const char *)buf + at + sizeof(ev) : "";
 		at += sizeof(ev) + ev.len;
 		if (ev.mask & IN_Q_OVERFLOW) {
-			rc = batch_add(out, FSEV_OVERFLOW, false, NULL, 0, -1);
+			rc = batch_add(out, FSEV_OVERFLOW, false, NULL, 0, false);
 			continue;
 		}
 		dir = ev.wd >= 0 && (size_t)ev.wd < w->dirs_cap ? w->dirs[ev.wd] : NULL;
@@ -455,7 +455,7 @@ read_inotify(struct fswatch *w, const unsigned char *buf, size_t len, struct fse
 		}
 		if (ev.mask & IN_DELETE_SELF) {
 			path = strdup(dir);
-			rc = path ? batch_add(out, FSEV_LOST_DIR, true, path, 0, -1) : -ENOMEM;
+			rc = path ? batch_add(out, FSEV_LOST_DIR, true, path, 0, false) : -ENOMEM;
 			continue;
 		}
 		if (name[0] && asprintf(&path, "%s/%s", strcmp(dir, "/") ? dir : "", name) < 0)
@@ -465,13 +465,17 @@ read_inotify(struct fswatch *w, const unsigned char *buf, size_t len, struct fse
 		/* A new directory (a new virtual environment) gets its watches before its events. */
 		if ((ev.mask & IN_ISDIR) && (ev.mask & (IN_CREATE | IN_MOVED_TO)))
 			rc = inotify_add_tree(w, path, 1);
+		if (w->filter && !w->filter(name, (ev.mask & IN_ISDIR) != 0, w->filter_ctx)) {
+			free(path);
+			continue;
+		}
 		for (k = 0; rc == 0 && k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 			char *copy;
 
 			if (!(ev.mask & kinds[k].in))
 				continue;
 			copy = strdup(path);
-			rc = copy ? batch_add(out, kinds[k].kind, (ev.mask & IN_ISDIR) != 0, copy, 0, -1)
+			rc = copy ? batch_add(out, kinds[k].kind, (ev.mask & IN_ISDIR) != 0, copy, 0, false)
 				  : -ENOMEM;
 		}
 		free(path);

@@ -53,7 +53,9 @@ struct fsev {
 	bool is_dir;
 	char *path;  /* full path; NULL for FSEV_OVERFLOW */
 	pid_t pid;   /* the process that caused it; 0 when unknown */
-	int pidfd;   /* a pidfd for pid, or -1; the batch owns it */
+	/* With a pidfd, the writer was seen to have exited when the event was read, so
+	 * /proc/PID may already belong to another process. */
+	bool writer_gone;
 };
 
 struct fsev_batch {
@@ -67,9 +69,18 @@ struct fswatch_fs {
 	int mount_fd; /* any descriptor on the file system, for open_by_handle_at() */
 };
 
+/*
+ * Decides from an entry's name alone whether its events matter, so that the
+ * rest of a busy file system costs no path lookup. Directories always pass
+ * under inotify, which must watch new ones.
+ */
+typedef bool (*fswatch_filter)(const char *name, bool is_dir, void *ctx);
+
 struct fswatch {
 	enum fswatch_mode mode;
 	int fd;
+	fswatch_filter filter; /* NULL keeps every event */
+	void *filter_ctx;
 	bool pidfd;   /* fanotify reports pidfds */
 	struct fswatch_fs fs[FSWATCH_FILESYSTEMS_MAX];
 	size_t nfs;
@@ -106,7 +117,7 @@ __attribute__((warn_unused_result))
 int fswatch_read(struct fswatch *w, struct fsev_batch *out);
 
 void fsev_batch_init(struct fsev_batch *b);
-/* Closes pidfds and frees paths, keeping the array for reuse. */
+/* Frees the paths, keeping the array for reuse. */
 void fsev_batch_clear(struct fsev_batch *b);
 void fsev_batch_free(struct fsev_batch *b);
 

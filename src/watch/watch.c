@@ -1,0 +1,920 @@
+#include "watch/watch.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/strlist.h"
+#include "core/strmap.h"
+#include "scan/discover.h"
+
+/* Parent processes named in an alert at most. */
+#define PARENT_CHAIN_MAX 4
+/* Bytes of /proc/PID/cmdline kept for an alert. */
+#define CMDLINE_MAX 4096
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+static bool
+starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static bool
+is_customize_name(const char *name)
+{
+	return starts_with(name, "sitecustomize") || starts_with(name, "usercustomize");
+}
+
+/* Account start-up files, by name wherever they are (home directories vary). */
+static const char *const home_files[] = {
+	".profile", ".bash_profile", ".bash_login", ".bashrc", ".zshenv", ".zprofile", ".zshrc",
+	".pam_environment", "config.fish", "ipython_config.py",
+};
+
+/* System files and directories that set the persistent environment. */
+static const char *const env_files[] = {
+	"/etc/environment", "/etc/profile", "/etc/bash.bashrc", "/etc/bashrc", "/etc/zshenv",
+	"/etc/zprofile", "/etc/zshrc", "/etc/zlogin", "/etc/crontab",
+	"/etc/security/pam_env.conf",
+};
+static const char *const env_dirs[] = {
+	"/etc/zsh/", "/etc/profile.d/", "/etc/environment.d/", "/usr/lib/environment.d/",
+	"/etc/systemd/system/", "/usr/lib/systemd/system/", "/lib/systemd/system/",
+	"/etc/systemd/user/", "/usr/lib/systemd/user/", "/etc/fish/", "/etc/cron.d/",
+	"/var/spool/cron/",
+};
+static const char *const env_parts[] = {
+	"/.config/fish/", "/.config/environment.d/", "/.config/systemd/user/", "/.ipython/profile_",
+};
+
+enum watch_path_kind
+watch_classify_path(const char *path)
+{
+	const char *name = base_name(path);
+	size_t i;
+
+	if (ends_with(name, ".pth") || ends_with(name, ".start") || strcmp(name, "pyvenv.cfg") == 0 ||
+	    is_customize_name(name) || strstr(path, "/sitecustomize/") || strstr(path, "/usercustomize/"))
+		return WATCH_PATH_HOOK;
+	for (i = 0; i < sizeof(env_files) / sizeof(env_files[0]); i++) {
+		if (strcmp(path, env_files[i]) == 0)
+			return WATCH_PATH_ENV_FILE;
+	}
+	for (i = 0; i < sizeof(env_dirs) / sizeof(env_dirs[0]); i++) {
+		if (starts_with(path, env_dirs[i]))
+			return WATCH_PATH_ENV_FILE;
+	}
+	for (i = 0; i < sizeof(env_parts) / sizeof(env_parts[0]); i++) {
+		if (strstr(path, env_parts[i]))
+			return WATCH_PATH_ENV_FILE;
+	}
+	for (i = 0; i < sizeof(home_files) / sizeof(home_files[0]); i++) {
+		if (strcmp(name, home_files[i]) == 0)
+			return WATCH_PATH_ENV_FILE;
+	}
+	return WATCH_PATH_OTHER;
+}
+
+bool
+watch_name_may_matter(const char *name, bool is_dir, void *unused)
+{
+	static const char *const suffixes[] = {
+		".pth", ".start", ".py", ".pyc", ".so", ".ipy", ".sh", ".conf", ".service", ".fish",
+		".cfg",
+	};
+	size_t i;
+
+	(void)unused;
+	if (is_dir)
+		return is_customize_name(name);
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		if (ends_with(name, suffixes[i]))
+			return true;
+	}
+	for (i = 0; i < sizeof(env_files) / sizeof(env_files[0]); i++) {
+		if (strcmp(name, base_name(env_files[i])) == 0)
+			return true;
+	}
+	for (i = 0; i < sizeof(home_files) / sizeof(home_files[0]); i++) {
+		if (strcmp(name, home_files[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The writing process as alerts describe it. */
+struct writer {
+	pid_t pid;
+	char *exe;
+	char *cmdline;
+	char *user;
+	char *parents;
+};
+
+static void
+writer_free(struct writer *w)
+{
+	free(w->exe);
+	free(w->cmdline);
+	free(w->user);
+	free(w->parents);
+	memset(w, 0, sizeof(*w));
+}
+
+/* Reads a small /proc file; NULL when the process is gone. */
+static char *
+read_proc(pid_t pid, const char *what, size_t max, size_t *len)
+{
+	char path[64], *buf;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	buf = malloc(max + 1);
+	if (!buf) {
+		close(fd);
+		return NULL;
+	}
+	n = read(fd, buf, max);
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return buf;
+}
+
+/* The parent pid and command name of pid from /proc/PID/stat. */
+static bool
+read_stat(pid_t pid, pid_t *ppid, char *comm, size_t comm_size)
+{
+	size_t len;
+	char *stat = read_proc(pid, "stat", 1024, &len);
+	char *open_paren, *close_paren;
+	int parent;
+
+	if (!stat)
+		return false;
+	open_paren = strchr(stat, '(');
+	close_paren = strrchr(stat, ')');
+	if (!open_paren || !close_paren || close_paren < open_paren ||
+	    sscanf(close_paren + 1, " %*c %d", &parent) != 1) {
+		free(stat);
+		return false;
+	}
+	snprintf(comm, comm_size, "%.*s", (int)(close_paren - open_paren - 1), open_paren + 1);
+	*ppid = parent;
+	free(stat);
+	return true;
+}
+
+static void
+writer_read(pid_t pid, struct writer *w)
+{
+	char link[64], exe[4096], comm[64];
+	struct passwd pw, *found = NULL;
+	char pwbuf[1024];
+	size_t len = 0, i;
+	ssize_t n;
+	char *status;
+	pid_t cur = pid, ppid;
+	int depth;
+
+	memset(w, 0, sizeof(*w));
+	w->pid = pid;
+	if (pid <= 0)
+		return;
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+	n = readlink(link, exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		w->exe = strdup(exe);
+	}
+	w->cmdline = read_proc(pid, "cmdline", CMDLINE_MAX, &len);
+	for (i = 0; w->cmdline && i + 1 < len; i++) {
+		if (w->cmdline[i] == '\0')
+			w->cmdline[i] = ' ';
+	}
+	status = read_proc(pid, "status", 4096, &len);
+	if (status) {
+		char *uid = strstr(status, "\nUid:");
+		unsigned long value;
+
+		if (uid && sscanf(uid + 5, "%lu", &value) == 1) {
+			if (getpwuid_r((uid_t)value, &pw, pwbuf, sizeof(pwbuf), &found) == 0 && found)
+				w->user = strdup(found->pw_name);
+			else if (asprintf(&w->user, "uid %lu", value) < 0)
+				w->user = NULL;
+		}
+		free(status);
+	}
+	for (depth = 0; depth < PARENT_CHAIN_MAX && read_stat(cur, &ppid, comm, sizeof(comm)) &&
+	     ppid > 0; depth++) {
+		char parent_comm[64], *joined = NULL;
+		pid_t unused;
+
+		if (!read_stat(ppid, &unused, parent_comm, sizeof(parent_comm)))
+			break;
+		if (asprintf(&joined, "%s%s%s (%d)", w->parents ? w->parents : "",
+			     w->parents ? " < " : "", parent_comm, (int)ppid) < 0)
+			break;
+		free(w->parents);
+		w->parents = joined;
+		cur = ppid;
+	}
+}
+
+/* One path's events in a batch, merged. */
+struct pending {
+	char *path;
+	enum watch_path_kind kind;
+	bool created, written, moved_in, attrib, gone;
+	bool writer_gone; /* the writer had exited when its event was read */
+	pid_t pid;
+	long first_ms;    /* when the first event for the path was read */
+};
+
+/* How long a file that was created but not yet closed after writing waits for its
+ * close event, so that its alert sees the content. */
+#define CREATE_WAIT_MS 200
+
+struct watcher {
+	const struct watch_options *opts;
+	const struct watch_callbacks *cb;
+	struct fswatch fs;
+	struct pending *pending;
+	size_t npending, cap;
+	/* the alert being forwarded */
+	const char *action;
+	const struct writer *writer;
+	/* For baselines and rescans: the action of every alert, "" for none. */
+	const char *forced_action;
+	/* rate limit */
+	time_t second;
+	unsigned long sent_this_second, held;
+	int stop;
+};
+
+static int
+set_event(struct finding *f, const char *action, const struct writer *w)
+{
+	int rc;
+
+	f->event.present = true;
+	rc = finding_set_text(&f->event.action, action, strlen(action));
+	if (rc == 0 && w && w->exe)
+		rc = finding_set_text(&f->event.process_path, w->exe, strlen(w->exe));
+	if (rc == 0 && w && w->exe)
+		rc = finding_set_text(&f->event.process, base_name(w->exe), strlen(base_name(w->exe)));
+	if (rc == 0 && w && w->cmdline)
+		rc = finding_set_text(&f->event.command_line, w->cmdline, strlen(w->cmdline));
+	if (rc == 0 && w && w->user)
+		rc = finding_set_text(&f->event.user, w->user, strlen(w->user));
+	if (rc == 0 && w && w->parents)
+		rc = finding_set_text(&f->event.parent, w->parents, strlen(w->parents));
+	if (w)
+		f->event.pid = w->pid;
+	return rc;
+}
+
+/* Passes an alert on, within the rate limit. */
+static int
+forward(struct watcher *wt, const struct finding *f)
+{
+	time_t now = time(NULL);
+
+	if (now != wt->second) {
+		wt->second = now;
+		wt->sent_this_second = 0;
+	}
+	if (wt->sent_this_second >= WATCH_ALERTS_PER_SECOND) {
+		wt->held++;
+		return 0;
+	}
+	wt->sent_this_second++;
+	return wt->cb->on_finding ? wt->cb->on_finding(f, wt->cb->ctx) : 0;
+}
+
+/* Scan callback: adds the event to a scan finding and forwards it. */
+static int
+on_scan_finding(const struct finding *f, void *ctx)
+{
+	struct watcher *wt = ctx;
+	struct finding copy = *f;
+	int rc;
+
+	if (!wt->action)
+		return forward(wt, f);
+	/* The event fields are the only ones set here; the scan owns the rest. */
+	memset(&copy.event, 0, sizeof(copy.event));
+	rc = set_event(&copy, wt->action, wt->writer);
+	if (rc == 0)
+		rc = forward(wt, &copy);
+	free(copy.event.action);
+	free(copy.event.process_path);
+	free(copy.event.process);
+	free(copy.event.command_line);
+	free(copy.event.user);
+	free(copy.event.parent);
+	return rc;
+}
+
+static void
+on_scan_diag(const struct scan_diag *d, void *ctx)
+{
+	struct watcher *wt = ctx;
+
+	if (wt->cb->on_diag)
+		wt->cb->on_diag(d, wt->cb->ctx);
+}
+
+static void
+log_message(struct watcher *wt, enum watch_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+log_message(struct watcher *wt, enum watch_log_level level, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (wt->cb->on_log)
+		wt->cb->on_log(level, text, wt->cb->ctx);
+}
+
+static int search_watched(struct watcher *wt);
+
+/*
+ * Runs the scan code on one path, or for path NULL on everything watched:
+ * the whole system, or the hook files below the directories given.
+ */
+static int
+scan_for_alert(struct watcher *wt, const char *path, bool env_file)
+{
+	struct scan_options so = wt->opts->scan;
+	struct scan_callbacks cb = { on_scan_finding, on_scan_diag, NULL, wt };
+	char *paths[1] = { NULL };
+	int rc;
+
+	so.now = time(NULL);
+	if (!path && !env_file && so.npaths > 0)
+		return search_watched(wt);
+	if (env_file) {
+		so.env_file = path;
+		so.npaths = 0;
+	} else if (path) {
+		paths[0] = strdup(path);
+		if (!paths[0])
+			return -ENOMEM;
+		so.paths = paths;
+		so.npaths = 1;
+	}
+	rc = scan_run(&so, &cb);
+	free(paths[0]);
+	return rc;
+}
+
+static int
+emit_simple(struct watcher *wt, const char *rule, const char *kind, enum severity sev,
+	    const char *path, const char *action, const struct writer *writer, const char *reason)
+{
+	struct finding f;
+	int rc;
+
+	finding_init(&f, rule, kind, sev, CONF_MEDIUM);
+	f.time = time(NULL);
+	/* A record about the whole watch names the first watched directory, or "/". */
+	rc = finding_set_path(&f, path ? path : wt->opts->scan.npaths ? wt->opts->scan.paths[0] : "/");
+	if (rc == 0)
+		rc = finding_add_reason(&f, "%s", reason);
+	if (rc == 0 && action)
+		rc = set_event(&f, action, writer);
+	if (rc == 0)
+		rc = forward(wt, &f);
+	finding_free(&f);
+	return rc;
+}
+
+static const char *
+action_of(const struct pending *p)
+{
+	if (p->gone)
+		return "deleted";
+	if (p->moved_in)
+		return "moved-in";
+	if (p->created)
+		return "created";
+	if (p->written)
+		return "modified";
+	return "attributes-changed";
+}
+
+static int
+alert_path(struct watcher *wt, const struct pending *p)
+{
+	struct writer writer;
+	struct stat st;
+	int rc;
+
+	writer_read(p->writer_gone ? 0 : p->pid, &writer);
+	writer.pid = p->pid;
+	wt->writer = &writer;
+	wt->action = action_of(p);
+	if (wt->forced_action)
+		wt->action = wt->forced_action[0] ? wt->forced_action : NULL;
+	if (p->gone || lstat(p->path, &st) < 0) {
+		rc = emit_simple(wt, "hook-removed", p->kind == WATCH_PATH_HOOK ? "pth" : "env",
+				 SEV_LOW, p->path, "deleted", &writer,
+				 p->kind == WATCH_PATH_HOOK ? "a start-up hook was deleted or moved away"
+							     : "a start-up configuration file was deleted or moved away");
+	} else {
+		rc = scan_for_alert(wt, p->path, p->kind == WATCH_PATH_ENV_FILE);
+	}
+	if (rc == 0 && p->pid > 0 && !writer.exe && p->kind != WATCH_PATH_OTHER)
+		log_message(wt, WATCH_LOG_INFO, "the writer of %s (pid %d) exited before it could be named",
+			    p->path, (int)p->pid);
+	wt->writer = NULL;
+	wt->action = NULL;
+	writer_free(&writer);
+	return rc;
+}
+
+/* Whether path lies under one of the directories given on the command line (any path without them). */
+static bool
+in_scope(const struct watcher *wt, const char *path)
+{
+	size_t i, n;
+
+	if (wt->opts->scan.npaths == 0)
+		return true;
+	for (i = 0; i < wt->opts->scan.npaths; i++) {
+		const char *dir = wt->opts->scan.paths[i];
+
+		n = strlen(dir);
+		while (n > 1 && dir[n - 1] == '/')
+			n--;
+		if (strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0' || n == 1))
+			return true;
+	}
+	return false;
+}
+
+static long
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Merges the batch into the pending paths, keeping the first pid that wrote each. */
+static int
+collect_pending(struct watcher *wt, const struct fsev_batch *b)
+{
+	long now = monotonic_ms();
+	size_t i, k;
+
+	for (i = 0; i < b->count; i++) {
+		const struct fsev *ev = &b->items[i];
+		enum watch_path_kind kind;
+		struct pending *p = NULL;
+
+		if (!ev->path || ev->kind == FSEV_OVERFLOW || ev->kind == FSEV_LOST_DIR)
+			continue;
+		kind = watch_classify_path(ev->path);
+		if (kind == WATCH_PATH_OTHER || !in_scope(wt, ev->path))
+			continue;
+		for (k = 0; k < wt->npending; k++) {
+			if (strcmp(wt->pending[k].path, ev->path) == 0)
+				p = &wt->pending[k];
+		}
+		if (!p) {
+			if (wt->npending == wt->cap) {
+				size_t cap = wt->cap ? wt->cap * 2 : 64;
+				struct pending *grown = realloc(wt->pending, cap * sizeof(*grown));
+
+				if (!grown)
+					return -ENOMEM;
+				wt->pending = grown;
+				wt->cap = cap;
+			}
+			p = &wt->pending[wt->npending];
+			memset(p, 0, sizeof(*p));
+			p->path = strdup(ev->path);
+			if (!p->path)
+				return -ENOMEM;
+			p->kind = kind;
+			p->first_ms = now;
+			wt->npending++;
+		}
+		if (!p->pid && ev->pid > 0) {
+			p->pid = ev->pid;
+			p->writer_gone = ev->writer_gone;
+		}
+		switch (ev->kind) {
+		case FSEV_CREATE:
+			p->created = true;
+			p->gone = false;
+			break;
+		case FSEV_MOVED_TO:
+			p->moved_in = true;
+			p->gone = false;
+			break;
+		case FSEV_CLOSE_WRITE:
+			p->written = true;
+			break;
+		case FSEV_ATTRIB:
+			p->attrib = true;
+			break;
+		case FSEV_MOVED_FROM:
+		case FSEV_DELETE:
+			p->gone = true;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Alerts on every pending path except new files still waiting for their close; returns 0 or an error. */
+static int
+flush_pending(struct watcher *wt)
+{
+	long now = monotonic_ms();
+	size_t i, kept = 0;
+	int rc = 0;
+
+	for (i = 0; i < wt->npending; i++) {
+		struct pending *p = &wt->pending[i];
+		bool waiting = p->created && !p->written && !p->gone && !p->moved_in &&
+			       now - p->first_ms < CREATE_WAIT_MS;
+
+		if (rc == 0 && waiting) {
+			wt->pending[kept++] = *p;
+			continue;
+		}
+		if (rc == 0)
+			rc = alert_path(wt, p);
+		free(p->path);
+	}
+	wt->npending = kept;
+	return rc;
+}
+
+static void
+free_pending(struct watcher *wt)
+{
+	size_t i;
+
+	for (i = 0; i < wt->npending; i++)
+		free(wt->pending[i].path);
+	wt->npending = 0;
+}
+
+/* Reports lost events and rescans what the loss may have hidden. */
+static int
+handle_loss(struct watcher *wt, const char *what, unsigned long count)
+{
+	char reason[256];
+	int rc;
+
+	snprintf(reason, sizeof(reason), "%s (%lu); everything watched is scanned again", what, count);
+	log_message(wt, WATCH_LOG_WARNING, "%s (%lu); rescanning", what, count);
+	rc = emit_simple(wt, "watch-loss", "loss", SEV_MEDIUM, NULL, "loss", NULL, reason);
+	if (rc != 0)
+		return rc;
+	wt->action = "rescan";
+	wt->forced_action = "rescan";
+	rc = scan_for_alert(wt, NULL, false);
+	wt->forced_action = NULL;
+	wt->action = NULL;
+	log_message(wt, WATCH_LOG_INFO, "rescan after a loss finished");
+	return rc;
+}
+
+static int
+handle_batch(struct watcher *wt, struct fsev_batch *b)
+{
+	unsigned long overflows = 0, lost_dirs = 0;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < b->count; i++) {
+		if (b->items[i].kind == FSEV_OVERFLOW)
+			overflows++;
+		else if (b->items[i].kind == FSEV_LOST_DIR)
+			lost_dirs++;
+	}
+	rc = collect_pending(wt, b);
+	if (rc == 0)
+		rc = flush_pending(wt);
+	if (rc == 0 && overflows)
+		rc = handle_loss(wt, "the kernel event queue overflowed and events were dropped",
+				 overflows);
+	/* Hook-like names in a directory deleted before it could be named: gone with it. */
+	if (rc == 0 && b->unresolved)
+		log_message(wt, WATCH_LOG_INFO, "%lu events in directories that were deleted before "
+			    "they could be named", b->unresolved);
+	if (rc == 0 && lost_dirs)
+		log_message(wt, WATCH_LOG_WARNING, "%lu watched directories were deleted", lost_dirs);
+	if (rc == 0 && wt->held && time(NULL) != wt->second) {
+		char reason[128];
+
+		snprintf(reason, sizeof(reason), "%lu alerts were held back by the rate limit of %d "
+			 "per second", wt->held, WATCH_ALERTS_PER_SECOND);
+		wt->held = 0;
+		wt->sent_this_second = 0;
+		rc = emit_simple(wt, "watch-held-back", "loss", SEV_LOW, NULL, "rate-limit", NULL,
+				 reason);
+	}
+	if (wt->cb->on_batch_end)
+		wt->cb->on_batch_end(wt->cb->ctx);
+	return rc;
+}
+
+/* Collects the site directories of every installation, for the watch list. */
+static int
+on_install(const struct install *in, void *ctx)
+{
+	struct strlist *dirs = ctx;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < in->nsites && rc == 0; i++)
+		rc = strlist_add(dirs, in->sites[i].path);
+	return rc;
+}
+
+static int
+add_watches(struct watcher *wt)
+{
+	struct scan_callbacks cb = { NULL, NULL, on_install, NULL };
+	struct strlist dirs;
+	size_t i;
+	int rc = 0, added = 0;
+
+	memset(&dirs, 0, sizeof(dirs));
+	if (wt->opts->scan.npaths > 0) {
+		for (i = 0; i < wt->opts->scan.npaths && rc == 0; i++)
+			rc = strlist_add(&dirs, wt->opts->scan.paths[i]);
+	} else {
+		cb.ctx = &dirs;
+		rc = scan_list_sites(&wt->opts->scan, &cb);
+		if (rc == 0)
+			rc = strlist_add(&dirs, "/etc");
+		if (rc == 0)
+			rc = strlist_add(&dirs, "/home");
+		if (rc == 0)
+			rc = strlist_add(&dirs, "/root");
+		if (rc == 0)
+			rc = strlist_add(&dirs, "/var/spool/cron");
+	}
+	for (i = 0; i < dirs.count && rc == 0; i++) {
+		int r = fswatch_add(&wt->fs, dirs.items[i]);
+
+		if (r == -ENOMEM) {
+			rc = r;
+		} else if (r < 0 && r != -ENOENT) {
+			log_message(wt, WATCH_LOG_WARNING, "cannot watch %s: %s", dirs.items[i],
+				    strerror(-r));
+		} else if (r == 0) {
+			added++;
+		}
+	}
+	if (rc == 0 && added == 0)
+		rc = -ENOENT;
+	if (rc == 0 && wt->fs.dirs_dropped)
+		log_message(wt, WATCH_LOG_WARNING, "%lu directories are not watched: more than %d",
+			    wt->fs.dirs_dropped, FSWATCH_INOTIFY_DIRS_MAX);
+	strlist_free(&dirs);
+	return rc;
+}
+
+static int
+open_source(struct watcher *wt)
+{
+	int rc = -EPERM;
+
+	if (!wt->opts->inotify_only) {
+		rc = fswatch_open(&wt->fs, FSWATCH_FANOTIFY);
+		if (rc == 0) {
+			log_message(wt, WATCH_LOG_INFO, "watching with fanotify file system marks; "
+				    "writers are named%s", wt->fs.pidfd ? " (with pidfds)" : "");
+		} else {
+			log_message(wt, WATCH_LOG_WARNING, "fanotify is not available (%s); "
+				    "falling back to inotify", strerror(-rc));
+		}
+	}
+	if (rc != 0) {
+		rc = fswatch_open(&wt->fs, FSWATCH_INOTIFY);
+		if (rc == 0)
+			log_message(wt, WATCH_LOG_INFO, "watching with inotify: writers are not named, "
+				    "and a new directory is searched once its watch is added");
+	}
+	wt->fs.filter = watch_name_may_matter;
+	return rc;
+}
+
+/* Alerts on the hook files below a new directory, depth levels deep at most. */
+static int
+search_dir(struct watcher *wt, const char *dir, int depth, size_t *files)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int rc = 0;
+
+	if (!d)
+		return 0;
+	while (rc == 0 && (de = readdir(d)) != NULL && *files < WATCH_NEW_DIR_FILES_MAX) {
+		struct pending p;
+		char *path;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (asprintf(&path, "%s/%s", dir, de->d_name) < 0) {
+			rc = -ENOMEM;
+			break;
+		}
+		if (de->d_type == DT_DIR && depth < WATCH_NEW_DIR_DEPTH_MAX) {
+			rc = search_dir(wt, path, depth + 1, files);
+		} else if (de->d_type != DT_DIR && watch_classify_path(path) != WATCH_PATH_OTHER) {
+			memset(&p, 0, sizeof(p));
+			p.path = path;
+			p.kind = watch_classify_path(path);
+			p.created = true;
+			(*files)++;
+			rc = alert_path(wt, &p);
+		}
+		free(path);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Alerts on every hook file below the directories given on the command line. */
+static int
+search_watched(struct watcher *wt)
+{
+	size_t i, files = 0;
+	int rc = 0;
+
+	for (i = 0; i < wt->opts->scan.npaths && rc == 0; i++)
+		rc = search_dir(wt, wt->opts->scan.paths[i], 0, &files);
+	if (rc == 0 && files >= WATCH_NEW_DIR_FILES_MAX)
+		log_message(wt, WATCH_LOG_WARNING, "more than %d hook files below the watched "
+			    "directories; the rest were not scanned", WATCH_NEW_DIR_FILES_MAX);
+	return rc;
+}
+
+/* inotify: a new directory's files may predate its watch, so its hooks are searched now. */
+static int
+search_new_dirs(struct watcher *wt, const struct fsev_batch *b)
+{
+	size_t i, files = 0;
+	int rc = 0;
+
+	if (wt->fs.mode != FSWATCH_INOTIFY)
+		return 0;
+	for (i = 0; i < b->count && rc == 0; i++) {
+		const struct fsev *ev = &b->items[i];
+
+		if (ev->is_dir && ev->path && (ev->kind == FSEV_CREATE || ev->kind == FSEV_MOVED_TO))
+			rc = search_dir(wt, ev->path, 0, &files);
+	}
+	return rc;
+}
+
+static int
+open_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+/* Reads pending signals; returns 1 to stop, 0 to go on, or a negative errno. */
+static int
+handle_signals(struct watcher *wt, int sfd)
+{
+	struct signalfd_siginfo si;
+	int rc = 0;
+
+	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			log_message(wt, WATCH_LOG_INFO, "SIGHUP: reopening the output");
+			if (wt->cb->on_reopen && wt->cb->on_reopen(wt->cb->ctx) < 0)
+				log_message(wt, WATCH_LOG_ERROR, "cannot reopen the output; still "
+					    "writing to the old one");
+		} else {
+			log_message(wt, WATCH_LOG_INFO, "stopping on signal %u", si.ssi_signo);
+			rc = 1;
+		}
+	}
+	return rc;
+}
+
+int
+watch_run(const struct watch_options *opts, const struct watch_callbacks *cb)
+{
+	struct watcher wt;
+	struct fsev_batch b;
+	int sfd, rc;
+
+	memset(&wt, 0, sizeof(wt));
+	wt.opts = opts;
+	wt.cb = cb;
+	wt.fs.fd = -1;
+	sfd = open_signals();
+	if (sfd < 0)
+		return sfd;
+	rc = open_source(&wt);
+	if (rc == 0)
+		rc = add_watches(&wt);
+	if (rc == 0 && !opts->no_baseline) {
+		log_message(&wt, WATCH_LOG_INFO, "baseline scan started");
+		wt.forced_action = "";
+		rc = scan_for_alert(&wt, NULL, false);
+		wt.forced_action = NULL;
+		log_message(&wt, WATCH_LOG_INFO, "baseline scan finished");
+		if (cb->on_batch_end)
+			cb->on_batch_end(cb->ctx);
+	}
+	if (rc == 0)
+		log_message(&wt, WATCH_LOG_INFO, "watching for start-up hooks");
+	fsev_batch_init(&b);
+	while (rc == 0) {
+		struct pollfd fds[2] = { { fswatch_fd(&wt.fs), POLLIN, 0 }, { sfd, POLLIN, 0 } };
+
+		if (poll(fds, 2, wt.npending ? CREATE_WAIT_MS / 4 : 1000) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			break;
+		}
+		if (fds[1].revents & POLLIN) {
+			rc = handle_signals(&wt, sfd);
+			if (rc != 0)
+				break;
+		}
+		if (!(fds[0].revents & POLLIN) && !wt.held && wt.npending == 0)
+			continue;
+		rc = fswatch_read(&wt.fs, &b);
+		if (rc == 0)
+			rc = search_new_dirs(&wt, &b);
+		if (rc == 0)
+			rc = handle_batch(&wt, &b);
+		fsev_batch_clear(&b);
+	}
+	fsev_batch_free(&b);
+	free_pending(&wt);
+	free(wt.pending);
+	fswatch_close(&wt.fs);
+	close(sfd);
+	if (rc == 1)
+		rc = 0;
+	log_message(&wt, rc == 0 ? WATCH_LOG_INFO : WATCH_LOG_ERROR, "watch stopped%s%s",
+		    rc ? ": " : "", rc ? strerror(-rc) : "");
+	return rc;
+}
