@@ -287,7 +287,7 @@ follow(struct collector *col, const char *path, const struct env_item *it, enum 
 {
 	enum format target = it->kind == ENV_FILE_REF ? FMT_SYSTEMD_ENV : format;
 
-	if (depth == 0 && it->value && it->value[0] == '/' &&
+	if (depth < ENVCONF_SOURCE_DEPTH_MAX && it->value && it->value[0] == '/' &&
 	    read_file(col, it->value, target, who, depth + 1))
 		return;
 	if (it->kind == ENV_FILE_REF && (it->flags & ENV_OPTIONAL) && it->value &&

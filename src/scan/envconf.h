@@ -10,7 +10,7 @@
  * and exec_files entry and start-up file, and every `source` line or
  * EnvironmentFile= path that it did not read (ENV_NOT_READ). A `source`
  * line or EnvironmentFile= whose path resolves to an absolute path is
- * followed one level. Files are read once each (by device and inode),
+ * followed, ENVCONF_SOURCE_DEPTH_MAX levels deep. Files are read once each (by device and inode),
  * so a file reached twice keeps the context of its first reading.
  *
  * Records and diagnostics are the caller's; envconf_result_free()
@@ -39,6 +39,9 @@
 #define ENVCONF_RECORDS_MAX (1u << 16)
 /* Diagnostics kept for one collection; the rest are only counted. */
 #define ENVCONF_DIAGS_MAX 4096
+/* Levels of `source` followed below a start-up file. Debian's ~/.profile
+ * sources ~/.bashrc, which often sources a tool's env file (~/.cargo/env). */
+#define ENVCONF_SOURCE_DEPTH_MAX 3
 /* Files read for one collection, sourced files included. */
 #define ENVCONF_FILES_MAX (1u << 16)
 

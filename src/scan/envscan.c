@@ -626,6 +626,31 @@ collect_path_dirs(const struct envconf_result *result, struct strlist *dirs)
 	return 0;
 }
 
+/*
+ * Whether r is the `. $i` of the loop over the /etc/profile.d scripts that system
+ * profiles run: its value is a loop variable, and the collection reads
+ * every /etc/profile.d script itself.
+ */
+static bool
+is_profile_d_loop(const struct envconf_record *r)
+{
+	const char *raw = r->raw;
+
+	if (r->value || !raw || strncmp(r->path, "/etc/", 5) != 0 || strchr(r->path + 5, '/'))
+		return false;
+	if (*raw == '"')
+		raw++;
+	if (*raw++ != '$')
+		return false;
+	if (*raw == '{')
+		raw++;
+	while ((*raw >= 'a' && *raw <= 'z') || (*raw >= 'A' && *raw <= 'Z') || *raw == '_' ||
+	       (*raw >= '0' && *raw <= '9'))
+		raw++;
+	return *raw == '\0' || strcmp(raw, "\"") == 0 || strcmp(raw, "}") == 0 ||
+	       strcmp(raw, "}\"") == 0;
+}
+
 /* The warning for a sourced file or EnvironmentFile= that was not read. */
 static int
 describe_unread(const struct envconf_record *r, char **message)
@@ -684,6 +709,8 @@ scan_environment(struct scanner *s)
 
 			/* A missing file sets nothing; shells skip a guarded `. FILE` the same way. */
 			if (r->value && r->value[0] == '/' && !fsroot_exists(&s->root, r->value))
+				continue;
+			if (is_profile_d_loop(r))
 				continue;
 
 			rc = describe_unread(r, &message);
