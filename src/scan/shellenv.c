@@ -213,6 +213,45 @@ out:
 	free(raw);
 }
 
+/*
+ * Records a declaration argument whose quoting hides the NAME= from the
+ * lexer, as in export "NAME=value" or export NAME\=value: bash removes the
+ * quotes first, so the word still assigns. text is the word after quote
+ * removal and expansion.
+ */
+static void
+assign_expanded(struct shell *sh, const struct shell_word *w, const char *text, unsigned flags,
+		bool exported)
+{
+	struct env_item_in item = { ENV_ASSIGN, sh->words[0].line, NULL, NULL, NULL, NULL, NULL,
+				    flags };
+	const char *eq = strchr(text, '=');
+	char *name = eq ? strndup(text, (size_t)(eq - text)) : NULL;
+	char *raw = strndup(sh->cur.s + w->start, w->end - w->start);
+	struct env_var *var;
+
+	if (!name || !raw) {
+		note_rc(sh, eq ? -ENOMEM : 0);
+		goto out;
+	}
+	var = env_vars_find(&sh->cur.vars, name, strlen(name));
+	if ((var && var->exported) || sh->allexport)
+		exported = true;
+	if (exported)
+		item.flags |= ENV_EXPORTED;
+	item.name = name;
+	item.raw = raw;
+	item.value = eq + 1;
+	add_item(sh, &item);
+	note_rc(sh, env_vars_set(&sh->cur.vars, name, item.value, NULL));
+	var = env_vars_find(&sh->cur.vars, name, strlen(name));
+	if (var && exported)
+		var->exported = true;
+out:
+	free(name);
+	free(raw);
+}
+
 /* `export NAME`: earlier assignments of NAME in this file now reach children. */
 static void
 mark_exported(struct shell *sh, const char *name, bool exported)
@@ -275,6 +314,10 @@ run_declare(struct shell *sh, const char *builtin, struct shell_word *args, size
 		} else if (!w->unresolved && env_is_name(shell_word_text(w), w->value.len)) {
 			if (exported || unexport)
 				mark_exported(sh, shell_word_text(w), exported && !unexport);
+		} else if (!w->unresolved && strchr(shell_word_text(w), '=') &&
+			   env_is_name(shell_word_text(w),
+				       (size_t)(strchr(shell_word_text(w), '=') - shell_word_text(w)))) {
+			assign_expanded(sh, w, shell_word_text(w), flags, exported && !unexport);
 		}
 	}
 }
@@ -419,6 +462,16 @@ run_command(struct shell *sh, const char *next_op)
 		w++;
 		n--;
 		cmd = shell_word_text(&w[0]);
+	}
+	if (i > 0 && cmd && (strcmp(cmd, "export") == 0 || strcmp(cmd, "declare") == 0 ||
+			     strcmp(cmd, "typeset") == 0 || strcmp(cmd, "readonly") == 0)) {
+		/* In bash, x=1 export Y=2 still runs the builtin, which sets Y for good. */
+		size_t k;
+
+		for (k = 0; k < i; k++)
+			assign(sh, &w[k], flags | ENV_COMMAND_SCOPED, true);
+		run_declare(sh, cmd, w + i + 1, n - i - 1, flags);
+		return;
 	}
 	if (i > 0 || (cmd && strcmp(cmd, "env") == 0)) {
 		size_t k;
