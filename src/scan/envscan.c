@@ -72,6 +72,18 @@ static const struct {
 	{ "codecs", "module",
 	  "shadows the standard codecs module on CPython 3.10 and older, and on later releases "
 	  "when frozen modules are off" },
+	/* Imported at every start before site on CPython 3.10 and older, so a copy in a
+	 * PYTHONPATH directory replaces them (later releases freeze most of them). */
+	{ "io", "module", "shadows the standard io module, imported at every start" },
+	{ "abc", "module", "shadows the standard abc module, imported at every start" },
+	{ "stat", "module", "shadows the standard stat module, imported at every start" },
+	{ "posixpath", "module", "shadows the standard posixpath module, imported at every start" },
+	{ "genericpath", "module", "shadows the standard genericpath module, imported at every start" },
+	{ "_collections_abc", "module", "shadows the standard _collections_abc module, imported at every start" },
+	{ "_sitebuiltins", "module", "shadows the standard _sitebuiltins module, imported at every start" },
+	/* Imported by every interactive session. */
+	{ "readline", "module", "shadows readline, which interactive sessions import" },
+	{ "rlcompleter", "module", "shadows rlcompleter, which interactive sessions import" },
 };
 
 static const struct variable *
@@ -210,6 +222,7 @@ follow_pythonpath(struct scanner *s, const struct env_setting *set, struct strli
 {
 	const char *p = set->value, *end;
 	size_t dirs = 0;
+	bool empty_noted = false;
 	int rc = 0;
 
 	while (p && rc == 0 && dirs < ENV_PATH_DIRS_MAX) {
@@ -230,12 +243,38 @@ follow_pythonpath(struct scanner *s, const struct env_setting *set, struct strli
 			free(norm);
 			dirs++;
 		} else if (dir[0] != '\0') {
-			rc = strlist_add(notes, "a relative entry is resolved against each process's "
-				       "working directory, so it was not followed");
+			char *note = NULL;
+
+			if (asprintf(&note, "the relative entry '%s' is resolved against each process's "
+				     "working directory, so it was not followed", dir) < 0)
+				rc = -ENOMEM;
+			else
+				rc = strlist_add(notes, note);
+			free(note);
+		} else if (!empty_noted) {
+			empty_noted = true;
+			rc = strlist_add(notes, "an empty entry puts each process's working directory "
+				       "on sys.path");
 		}
 		free(dir);
 		p = end ? end + 1 : NULL;
 	}
+	return rc;
+}
+
+static int
+follow_home_site(struct scanner *s, const struct env_setting *set, const char *libdir)
+{
+	char *site = path_join(libdir, "site.py");
+	int rc = 0;
+
+	if (!site)
+		return -ENOMEM;
+	if (is_regular(s, site))
+		rc = report_followed_file(s, set, site, "env-path-module", "module",
+					  "the site module of the library that PYTHONHOME selects, run "
+					  "at every start on CPython 3.10 and older", true);
+	free(site);
 	return rc;
 }
 
@@ -274,6 +313,10 @@ follow_lib_dirs(struct scanner *s, const struct env_setting *set, const char *ba
 		} else {
 			if (is_directory(s, site))
 				rc = scan_site_dir(s, site, &any, 0, &res);
+			/* PYTHONHOME's library replaces the standard one; its site.py runs at every
+			 * start on CPython 3.10 and older. */
+			if (rc == 0 && home)
+				rc = follow_home_site(s, set, dir);
 			if (rc == 0 && is_regular(s, custom))
 				rc = report_followed_file(s, set, custom, "env-path-module",
 							  home ? "sitecustomize" : "usercustomize",
@@ -313,10 +356,19 @@ warnings_modules(const char *value, struct strlist *modules)
 		if (colon == 2) {
 			const char *stop = memchr(field, ':', n - (size_t)(field - entry));
 			size_t flen = stop ? (size_t)(stop - field) : n - (size_t)(field - entry);
-			const char *dot = memrchr(field, '.', flen);
+			const char *dot;
 
+			while (flen > 0 && (*field == ' ' || *field == '\t')) {
+				field++;
+				flen--;
+			}
+			while (flen > 0 && (field[flen - 1] == ' ' || field[flen - 1] == '\t'))
+				flen--;
+			dot = memrchr(field, '.', flen);
 			if (dot && dot > field) {
-				char *module = strndup(field, (size_t)(dot - field));
+				/* The top-level package of module.Class or pkg.sub.Class runs first. */
+				const char *first = memchr(field, '.', flen);
+				char *module = strndup(field, (size_t)(first - field));
 				int rc;
 
 				if (!module)
@@ -379,8 +431,10 @@ follow_value(struct scanner *s, const struct env_setting *set, const struct vari
 		if (set->value[0] != '/')
 			return strlist_add(notes, "a relative file name is resolved against the "
 				       "working directory of each session, so it was not followed");
-		if (!is_regular(s, set->value))
+		if (!fsroot_exists(&s->root, set->value))
 			return strlist_add(notes, "the named file does not exist on this system");
+		if (!is_regular(s, set->value))
+			return strlist_add(notes, "the named path is not a regular file, so it was not read");
 		return report_followed_file(s, set, set->value, "pythonstartup-file",
 					    "startup-file",
 					    "interactive sessions run this file at start", true);
@@ -416,6 +470,37 @@ follow_value(struct scanner *s, const struct env_setting *set, const struct vari
 	}
 	if (strcmp(v->name, "PYTHON_FROZEN_MODULES") == 0 && strcmp(set->value, "off") == 0)
 		*sev = max_severity(*sev, SEV_MEDIUM);
+	return 0;
+}
+
+/*
+ * Sets *why when a directory or file the value names (each entry of a
+ * path list, normalised as the kernel would read it) is temporary or
+ * writable by every user. Returns 0 or -ENOMEM.
+ */
+static int
+check_unsafe_value(struct scanner *s, const struct env_setting *set, char **why)
+{
+	const char *p = set->value, *end;
+
+	*why = NULL;
+	for (; p && !*why; p = end ? end + 1 : NULL) {
+		char *entry, *norm;
+
+		end = strchr(p, ':');
+		if (p[0] != '/')
+			continue;
+		entry = end ? strndup(p, (size_t)(end - p)) : strdup(p);
+		norm = entry ? path_normalize("/", entry) : NULL;
+		free(entry);
+		if (!norm)
+			return -ENOMEM;
+		if (scanner_path_is_unsafe(s, norm, why) && !*why) {
+			free(norm);
+			return -ENOMEM;
+		}
+		free(norm);
+	}
 	return 0;
 }
 
@@ -482,10 +567,10 @@ scan_env_setting(struct scanner *s, const struct env_setting *set)
 		rc = follow_value(s, set, v, &notes, &sev);
 		followed = s->follow.max;
 		s->follow.active = false;
-		if (rc == 0 && set->value[0] == '/' && scanner_path_is_unsafe(s, set->value, &why)) {
+		if (rc == 0 && set->value[0] == '/')
+			rc = check_unsafe_value(s, set, &why);
+		if (rc == 0 && why)
 			sev = SEV_HIGH;
-			rc = why ? 0 : -ENOMEM;
-		}
 	}
 	if (rc < 0) {
 		strlist_free(&notes);
@@ -518,7 +603,7 @@ scan_env_setting(struct scanner *s, const struct env_setting *set)
 					"shell (%s), so it was not followed",
 					set->unresolved ? set->unresolved : "unknown");
 	if (rc == 0 && why)
-		rc = finding_add_reason(&f, "points into %s, where other users can plant code", why);
+		rc = finding_add_reason(&f, "other users can plant code where it points (%s)", why);
 	for (i = 0; i < notes.count && rc == 0; i++)
 		rc = finding_add_reason(&f, "%s", notes.items[i]);
 	if (rc == 0 && followed >= SEV_MEDIUM)

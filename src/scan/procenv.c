@@ -1,5 +1,5 @@
 /*
- * procenv: Python start-up variables in the environment of running Python
+ * procenv: Python start-up variables in the environment of running
  * processes (/proc/PID/environ), which show hooks that are active now.
  * Only a scan of the live system reads them; a --root tree has no
  * processes of its own.
@@ -44,20 +44,16 @@ is_pid(const char *name)
 	return true;
 }
 
-/* Whether the process runs a Python interpreter, judged by its executable's name. */
-static bool
-runs_python(struct scanner *s, const char *pid, char **exe)
+/* The executable of a process, for naming it; NULL for kernel threads and gone processes. */
+static char *
+process_exe(struct scanner *s, const char *pid)
 {
-	char path[64];
-	const char *base;
+	char path[64], *exe = NULL;
 
-	*exe = NULL;
 	snprintf(path, sizeof(path), "/proc/%s/exe", pid);
-	if (fsroot_readlink(&s->root, path, exe) < 0)
-		return false;
-	base = strrchr(*exe, '/');
-	base = base ? base + 1 : *exe;
-	return strncmp(base, "python", 6) == 0;
+	if (fsroot_readlink(&s->root, path, &exe) < 0)
+		return NULL;
+	return exe;
 }
 
 static int
@@ -104,10 +100,11 @@ read_process(struct scanner *s, const char *pid, struct proc_settings *all)
 	bool truncated = false;
 	int rc;
 
-	if (!runs_python(s, pid, &exe)) {
-		free(exe);
+	/* Every process counts, not only those named python: a renamed or embedded
+	 * interpreter reads the same variables, and a shell passes them to its children. */
+	exe = process_exe(s, pid);
+	if (!exe)
 		return 0;
-	}
 	snprintf(path, sizeof(path), "/proc/%s/environ", pid);
 	rc = fsroot_read_file(&s->root, path, PROC_ENVIRON_MAX, &buf, &len, &truncated);
 	if (rc < 0) {

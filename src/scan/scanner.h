@@ -94,8 +94,8 @@ __attribute__((warn_unused_result))
 int scan_env_setting(struct scanner *s, const struct env_setting *set);
 /*
  * Reports the Python start-up variables in the environment of every
- * running Python process that can be read, one finding per distinct
- * setting. Only for a scan of the live system.
+ * running process that can be read, one finding per distinct setting.
+ * Only for a scan of the live system.
  */
 __attribute__((warn_unused_result))
 int scan_process_environments(struct scanner *s);
