@@ -29,6 +29,8 @@ finding_free(struct finding *f)
 	free(f->evidence);
 	free(f->interpreter);
 	free(f->owner);
+	free(f->variable);
+	free(f->value);
 	for (i = 0; i < f->nreasons; i++)
 		free(f->reasons[i]);
 	free(f->event.action);

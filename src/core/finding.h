@@ -58,6 +58,8 @@ struct finding {
 	bool truncated;   /* evidence was cut at FINDING_EVIDENCE_MAX */
 	char *interpreter;
 	char *owner;
+	char *variable;   /* a start-up variable (kind env), or NULL */
+	char *value;      /* its value after static expansion, or NULL when unresolved */
 	char *reasons[FINDING_MAX_REASONS];
 	size_t nreasons;
 	struct finding_event event;

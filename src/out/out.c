@@ -185,6 +185,12 @@ write_jsonl(struct out_writer *w, const struct finding *f)
 	if (f->owner &&
 	    json_set_escaped(obj, "owner", f->owner, strlen(f->owner), ESCAPED_PATH_MAX) < 0)
 		goto out;
+	if (f->variable &&
+	    json_set_escaped(obj, "variable", f->variable, strlen(f->variable), ESCAPED_PATH_MAX) < 0)
+		goto out;
+	if (f->value &&
+	    json_set_escaped(obj, "value", f->value, strlen(f->value), ESCAPED_PATH_MAX) < 0)
+		goto out;
 	for (i = 0; i < f->nreasons; i++) {
 		char *text = escaped(f->reasons[i], strlen(f->reasons[i]), ESCAPED_PATH_MAX);
 
@@ -290,6 +296,14 @@ write_text(struct out_writer *w, const struct finding *f)
 		return -EIO;
 	if (f->owner &&
 	    (print_escaped(w->fp, "        owner: ", f->owner, strlen(f->owner), ESCAPED_PATH_MAX) < 0 ||
+	     fprintf(w->fp, "\n") < 0))
+		return -EIO;
+	if (f->variable &&
+	    (print_escaped(w->fp, "        variable: ", f->variable, strlen(f->variable),
+			   ESCAPED_PATH_MAX) < 0 || fprintf(w->fp, "\n") < 0))
+		return -EIO;
+	if (f->value &&
+	    (print_escaped(w->fp, "        value: ", f->value, strlen(f->value), ESCAPED_PATH_MAX) < 0 ||
 	     fprintf(w->fp, "\n") < 0))
 		return -EIO;
 	for (i = 0; i < f->nreasons; i++) {

@@ -589,6 +589,10 @@ scan_env_setting(struct scanner *s, const struct env_setting *set)
 	if (rc == 0)
 		rc = finding_set_evidence(&f, evidence, strlen(evidence));
 	if (rc == 0)
+		rc = finding_set_text(&f.variable, set->name, strlen(set->name));
+	if (rc == 0 && set->value)
+		rc = finding_set_text(&f.value, set->value, strlen(set->value));
+	if (rc == 0)
 		rc = finding_add_reason(&f, "%s %s", set->name, v->effect);
 	if (rc == 0 && set->process)
 		rc = finding_add_reason(&f, "in the environment of the running process %s, so the "
