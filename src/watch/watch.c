@@ -17,6 +17,7 @@
 #include "core/strlist.h"
 #include "core/strmap.h"
 #include "scan/discover.h"
+#include "watch/privdrop.h"
 
 /* Parent processes named in an alert at most. */
 #define PARENT_CHAIN_MAX 4
@@ -881,8 +882,17 @@ watch_run(const struct watch_options *opts, const struct watch_callbacks *cb)
 		if (cb->on_batch_end)
 			cb->on_batch_end(cb->ctx);
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		int dropped = watch_drop_privileges();
+
+		if (dropped == 0)
+			log_message(&wt, WATCH_LOG_INFO, "privileges dropped: only CAP_DAC_READ_SEARCH "
+				    "and CAP_SYS_PTRACE are kept");
+		else if (dropped < 0)
+			log_message(&wt, WATCH_LOG_WARNING, "cannot drop privileges: %s",
+				    strerror(-dropped));
 		log_message(&wt, WATCH_LOG_INFO, "watching for start-up hooks");
+	}
 	fsev_batch_init(&b);
 	while (rc == 0) {
 		struct pollfd fds[2] = { { fswatch_fd(&wt.fs), POLLIN, 0 }, { sfd, POLLIN, 0 } };
