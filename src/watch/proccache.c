@@ -83,6 +83,7 @@ struct proccache {
 	size_t used;
 	struct list age, exits;
 	struct proccache_stats stats;
+	uint32_t listen_ack; /* cn_msg.ack of the listen request, to match its acknowledgement */
 	bool listen_acked;
 	uint32_t listen_error;
 	struct proc_record scratch;
@@ -438,8 +439,12 @@ apply_event(struct proccache *cache, const struct proccache_event *ev)
 
 	switch (ev->type) {
 	case PROCCACHE_EVENT_ACK:
-		cache->listen_acked = true;
-		cache->listen_error = ev->ack_error;
+		/* Every listener receives the acknowledgement of every request. It
+		 * carries the request's ack number plus 1 (seen on Linux 6.18). */
+		if (ev->ack == cache->listen_ack + 1 && !cache->listen_acked) {
+			cache->listen_acked = true;
+			cache->listen_error = ev->ack_error;
+		}
 		return 0;
 	case PROCCACHE_EVENT_FORK:
 		return apply_fork(cache, ev);
@@ -475,11 +480,13 @@ apply_event(struct proccache *cache, const struct proccache_event *ev)
 
 /* Sends a PROC_CN_MCAST_LISTEN or PROC_CN_MCAST_IGNORE request to the kernel. */
 static int
-send_mcast_op(int fd, enum proc_cn_mcast_op op)
+send_mcast_op(int fd, enum proc_cn_mcast_op op, uint32_t ack)
 {
 	uint8_t request[NLMSG_HDRLEN + sizeof(struct cn_msg) + sizeof(op)];
 	struct nlmsghdr nlh = {.nlmsg_len = sizeof(request), .nlmsg_type = NLMSG_DONE};
-	struct cn_msg cn = {.id = {.idx = CN_IDX_PROC, .val = CN_VAL_PROC}, .len = sizeof(op)};
+	struct cn_msg cn = {.id = {.idx = CN_IDX_PROC, .val = CN_VAL_PROC},
+	                    .ack = ack,
+	                    .len = sizeof(op)};
 	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
 
 	memset(request, 0, sizeof(request));
@@ -555,7 +562,7 @@ proccache_dispatch(struct proccache *cache)
 	return applied;
 }
 
-/* Waits up to ACK_TIMEOUT_MS for the kernel's answer to the listen request,
+/* Waits up to ACK_TIMEOUT_MS for the acknowledgement of the listen request,
  * applying the events that arrive meanwhile. */
 static int
 wait_for_ack(struct proccache *cache)
@@ -594,7 +601,9 @@ open_socket(struct proccache *cache, int size)
 		(void)setsockopt(cache->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	if (bind(cache->fd, (struct sockaddr *)&local, sizeof(local)) < 0)
 		return -errno;
-	return send_mcast_op(cache->fd, PROC_CN_MCAST_LISTEN);
+	/* Unlikely to equal the ack number of another listener's request. */
+	cache->listen_ack = (uint32_t)getpid() ^ (uint32_t)monotonic_ns();
+	return send_mcast_op(cache->fd, PROC_CN_MCAST_LISTEN, cache->listen_ack);
 }
 
 int
@@ -650,7 +659,7 @@ proccache_close(struct proccache *cache)
 	if (!cache)
 		return;
 	if (cache->fd >= 0) {
-		(void)send_mcast_op(cache->fd, PROC_CN_MCAST_IGNORE);
+		(void)send_mcast_op(cache->fd, PROC_CN_MCAST_IGNORE, cache->listen_ack + 2);
 		close(cache->fd);
 	}
 	for (size_t i = 0; i < cache->entries_max; i++) {

@@ -148,6 +148,7 @@ struct proccache_event {
 	uint32_t real_id, effective_id; /* uid or gid events */
 	uint32_t exit_code;            /* the kernel's wait status, exit events only */
 	uint32_t ack_error;            /* positive errno of a listen request, ack events only */
+	uint32_t sequence, ack;        /* cn_msg sequence and acknowledgement numbers */
 	char comm[PROCCACHE_COMM_MAX]; /* comm events only; NUL-terminated */
 };
 

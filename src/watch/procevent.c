@@ -61,7 +61,6 @@ decode_event(const uint8_t *data, uint32_t what, struct proccache_event *ev)
 {
 	size_t comm_len;
 
-	memset(ev, 0, sizeof(*ev));
 	memcpy(&ev->timestamp_ns, data + offsetof(struct proc_event, timestamp_ns),
 	       sizeof(ev->timestamp_ns));
 
@@ -137,6 +136,9 @@ decode_message(const uint8_t *payload, size_t len, struct proccache_event *ev)
 	need = required_length(what);
 	if (need > cn.len)
 		return false;
+	memset(ev, 0, sizeof(*ev));
+	ev->sequence = cn.seq;
+	ev->ack = cn.ack;
 	decode_event(data, what, ev);
 	return true;
 }

@@ -317,7 +317,10 @@ static size_t
 build_message(uint8_t *buf, uint32_t what, uint16_t event_len)
 {
 	struct nlmsghdr nlh = {.nlmsg_type = NLMSG_DONE};
-	struct cn_msg cn = {.id = {.idx = CN_IDX_PROC, .val = CN_VAL_PROC}, .len = event_len};
+	struct cn_msg cn = {.id = {.idx = CN_IDX_PROC, .val = CN_VAL_PROC},
+	                    .seq = 5,
+	                    .ack = 9,
+	                    .len = event_len};
 	struct proc_event event;
 
 	nlh.nlmsg_len = (uint32_t)(NLMSG_HDRLEN + sizeof(cn) + event_len);
@@ -359,6 +362,8 @@ test_parse_fork_and_exit(void **state)
 	assert_int_equal(batch.events[0].parent_tgid, 10);
 	assert_int_equal(batch.events[0].tgid, 11);
 	assert_int_equal(batch.events[0].timestamp_ns, 777);
+	assert_int_equal(batch.events[0].sequence, 5);
+	assert_int_equal(batch.events[0].ack, 9);
 	assert_int_equal(batch.events[1].type, PROCCACHE_EVENT_EXIT);
 	assert_int_equal(batch.events[1].tgid, 11);
 	assert_int_equal(batch.events[1].exit_code, 3 << 8);
@@ -514,7 +519,8 @@ test_exit_status_nonzero(void **state)
 static void
 test_exited_gone_after_grace(void **state)
 {
-	struct proccache_options options = {.exit_grace_ms = 200};
+	/* Long enough that a loaded machine still looks the record up in time. */
+	struct proccache_options options = {.exit_grace_ms = 1000};
 	struct proccache *cache;
 	struct proc_record *rec = malloc(sizeof(*rec));
 	pid_t pid;
@@ -531,7 +537,7 @@ test_exited_gone_after_grace(void **state)
 	assert_true(dispatch_until(cache, exit_seen, pid));
 	assert_int_equal(proccache_lookup(cache, pid, rec), 0);
 
-	usleep(300 * 1000);
+	usleep(1200 * 1000);
 	assert_int_equal(proccache_lookup(cache, pid, rec), -ENOENT);
 
 	proccache_close(cache);
