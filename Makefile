@@ -26,7 +26,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all check unit integration sanitize test fuzz fuzz-run bench bench-hunt clean deps
+.PHONY: all check unit integration sanitize test fuzz fuzz-run bench bench-hunt bench-watch clean deps
 
 all: $(BUILD)/sitehound
 
@@ -90,6 +90,11 @@ bench: all
 # Defender events (about 3 minutes); BENCH_ARGS='--size 4G' for more.
 bench-hunt: all
 	bench/hunt-vs-peers $(BENCH_ARGS)
+
+# Latency, storm and CPU of the watcher, in fanotify and inotify modes (needs root).
+bench-watch: all
+	bench/watch-latency $(BUILD)/sitehound
+	bench/watch-latency $(BUILD)/sitehound --inotify
 
 deps:
 	scripts/install-deps

@@ -23,7 +23,13 @@ open_provdb(struct scanner *s)
 
 	if (s->prov_state != PROV_DB_CLOSED)
 		return 0;
-	rc = provdb_open(&s->prov, &s->root);
+	if (s->opts->provdb) {
+		s->prov = s->opts->provdb;
+		s->prov_state = PROV_DB_OPEN;
+		return 0;
+	}
+	s->prov = &s->own_prov;
+	rc = provdb_open(s->prov, &s->root);
 	if (rc == -ENOMEM)
 		return rc;
 	s->prov_state = rc == 0 ? PROV_DB_OPEN : PROV_DB_FAILED;
@@ -77,7 +83,7 @@ lookup_provenance(struct scanner *s, const char *path, const uint8_t *buf, size_
 	char *target;
 	int rc;
 
-	rc = provdb_lookup(&s->prov, path, buf, len, out);
+	rc = provdb_lookup(s->prov, path, buf, len, out);
 	if (rc < 0)
 		return rc;
 	if (out->verdict != PROV_NOT_LISTED && out->verdict != PROV_NO_HASH)
@@ -85,7 +91,7 @@ lookup_provenance(struct scanner *s, const char *path, const uint8_t *buf, size_
 	target = final_target(s, path);
 	if (!target)
 		return 0;
-	rc = provdb_lookup(&s->prov, target, buf, len, &via_link);
+	rc = provdb_lookup(s->prov, target, buf, len, &via_link);
 	free(target);
 	if (rc == 0 && (via_link.verdict == PROV_MATCH || via_link.verdict == PROV_MISMATCH))
 		*out = via_link;

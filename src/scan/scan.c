@@ -261,7 +261,7 @@ ranges_add(struct ranges *r, uint32_t lo, uint32_t hi, const char *label)
 static void
 report_provdb_problems(struct scanner *s)
 {
-	const struct provdb_diags *d = &s->prov.diags;
+	const struct provdb_diags *d = &s->own_prov.diags;
 	size_t i;
 	char *more = NULL;
 
@@ -292,9 +292,9 @@ scanner_free(struct scanner *s)
 	free(s->site_ranges);
 	strmap_free(&s->ranges_index);
 	strmap_free(&s->reported);
-	if (s->prov_state == PROV_DB_OPEN) {
+	if (s->prov_state == PROV_DB_OPEN && s->prov == &s->own_prov) {
 		report_provdb_problems(s);
-		provdb_close(&s->prov);
+		provdb_close(&s->own_prov);
 	}
 	fsroot_close(&s->root);
 }

@@ -20,6 +20,7 @@
 
 struct allowlist;
 struct install;
+struct provdb;
 
 struct scan_options {
 	const char *root;           /* "/" for the live system */
@@ -31,6 +32,9 @@ struct scan_options {
 	size_t max_file_size;       /* bytes read from one file at most */
 	time_t now;                 /* stamped on every finding */
 	const struct allowlist *allow; /* hooks the site accepts by SHA-256; NULL for none */
+	/* Package databases already open on the same root, used instead of loading them
+	 * (the watcher keeps one across alerts); NULL loads them once per scan. */
+	struct provdb *provdb;
 	/* When set, only the environment is read, and only settings made in this file
 	 * are reported (the watcher uses it when a configuration file changes). */
 	const char *env_file;

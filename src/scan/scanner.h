@@ -60,7 +60,8 @@ struct scanner {
 	size_t nsite_ranges;
 	struct strmap ranges_index; /* site directory path -> index in site_ranges */
 	struct strmap reported;     /* "rule\npath" keys already reported */
-	struct provdb prov;         /* package databases of the root, valid when PROV_DB_OPEN */
+	struct provdb own_prov;     /* the databases this scan loaded itself */
+	struct provdb *prov;        /* the databases in use, valid when PROV_DB_OPEN */
 	enum { PROV_DB_CLOSED, PROV_DB_OPEN, PROV_DB_FAILED } prov_state;
 	/* PYTHONPATH directories set anywhere on the system, while the environment is scanned. */
 	const struct strlist *env_path_dirs;

@@ -17,6 +17,8 @@
 #include "core/strlist.h"
 #include "core/strmap.h"
 #include "scan/discover.h"
+#include "scan/fsroot.h"
+#include "scan/provdb.h"
 #include "watch/privdrop.h"
 
 /* Parent processes named in an alert at most. */
@@ -279,6 +281,11 @@ struct watcher {
 	/* the alert being forwarded */
 	const char *action;
 	const struct writer *writer;
+	/* Package databases kept across alerts, reloaded when dpkg's status changes. */
+	struct fsroot root;
+	struct provdb prov;
+	bool prov_open;
+	struct timespec status_mtime;
 	/* For baselines and rescans: the action of every alert, "" for none. */
 	const char *forced_action;
 	/* rate limit */
@@ -380,6 +387,34 @@ log_message(struct watcher *wt, enum watch_log_level level, const char *fmt, ...
 static int search_watched(struct watcher *wt);
 
 /*
+ * Loads the package databases once, and again after dpkg's status file
+ * changed (a package was installed or removed), so alerts need not load
+ * them each time.
+ */
+static int
+refresh_provdb(struct watcher *wt)
+{
+	struct stat st;
+	int rc;
+
+	if (stat("/var/lib/dpkg/status", &st) < 0)
+		memset(&st, 0, sizeof(st));
+	if (wt->prov_open && st.st_mtim.tv_sec == wt->status_mtime.tv_sec &&
+	    st.st_mtim.tv_nsec == wt->status_mtime.tv_nsec)
+		return 0;
+	if (wt->prov_open) {
+		provdb_close(&wt->prov);
+		wt->prov_open = false;
+	}
+	wt->status_mtime = st.st_mtim;
+	rc = provdb_open(&wt->prov, &wt->root);
+	if (rc == -ENOMEM)
+		return rc;
+	wt->prov_open = rc == 0;
+	return 0;
+}
+
+/*
  * Runs the scan code on one path, or for path NULL on everything watched:
  * the whole system, or the hook files below the directories given.
  */
@@ -392,6 +427,7 @@ scan_for_alert(struct watcher *wt, const char *path, bool env_file)
 	int rc;
 
 	so.now = time(NULL);
+	so.provdb = wt->prov_open ? &wt->prov : NULL;
 	if (!path && !env_file && so.npaths > 0)
 		return search_watched(wt);
 	if (env_file) {
@@ -620,6 +656,9 @@ handle_loss(struct watcher *wt, const char *what, unsigned long count)
 	rc = emit_simple(wt, "watch-loss", "loss", SEV_MEDIUM, NULL, "loss", NULL, reason);
 	if (rc != 0)
 		return rc;
+	rc = refresh_provdb(wt);
+	if (rc != 0)
+		return rc;
 	wt->action = "rescan";
 	wt->forced_action = "rescan";
 	rc = scan_for_alert(wt, NULL, false);
@@ -643,6 +682,8 @@ handle_batch(struct watcher *wt, struct fsev_batch *b)
 			lost_dirs++;
 	}
 	rc = collect_pending(wt, b);
+	if (rc == 0 && wt->npending > 0)
+		rc = refresh_provdb(wt);
 	if (rc == 0)
 		rc = flush_pending(wt);
 	if (rc == 0 && overflows)
@@ -870,9 +911,14 @@ watch_run(const struct watch_options *opts, const struct watch_callbacks *cb)
 	sfd = open_signals();
 	if (sfd < 0)
 		return sfd;
-	rc = open_source(&wt);
+	wt.root.fd = -1;
+	rc = fsroot_open(&wt.root, opts->scan.root);
+	if (rc == 0)
+		rc = open_source(&wt);
 	if (rc == 0)
 		rc = add_watches(&wt);
+	if (rc == 0)
+		rc = refresh_provdb(&wt);
 	if (rc == 0 && !opts->no_baseline) {
 		log_message(&wt, WATCH_LOG_INFO, "baseline scan started");
 		wt.forced_action = "";
@@ -921,6 +967,10 @@ watch_run(const struct watch_options *opts, const struct watch_callbacks *cb)
 	free_pending(&wt);
 	free(wt.pending);
 	fswatch_close(&wt.fs);
+	if (wt.prov_open)
+		provdb_close(&wt.prov);
+	if (wt.root.fd >= 0)
+		fsroot_close(&wt.root);
 	close(sfd);
 	if (rc == 1)
 		rc = 0;
