@@ -455,7 +455,9 @@ emit_simple(struct watcher *wt, const char *rule, const char *kind, enum severit
 	finding_init(&f, rule, kind, sev, CONF_MEDIUM);
 	f.time = time(NULL);
 	/* A record about the whole watch names the first watched directory, or "/". */
-	rc = finding_set_path(&f, path ? path : wt->opts->scan.npaths ? wt->opts->scan.paths[0] : "/");
+	if (!path)
+		path = wt->opts->scan.npaths ? wt->opts->scan.paths[0] : "/";
+	rc = finding_set_path(&f, path);
 	if (rc == 0)
 		rc = finding_add_reason(&f, "%s", reason);
 	if (rc == 0 && action)

@@ -6,10 +6,11 @@
  * is assessed by the scan code itself and carries the event's action and
  * the writing process.
  *
- * Nothing is lost silently: a kernel queue overflow, events whose directory
- * vanished and directories that could not be watched produce a loss record
- * (rule "watch-loss") and a rescan. Alerts beyond the rate limit are held
- * back and counted in a "watch-held-back" record.
+ * Nothing is lost silently: a kernel queue overflow produces a loss record
+ * (rule "watch-loss") and a rescan; directories that could not be watched
+ * and events in directories deleted before they could be named are
+ * logged. Alerts beyond the rate limit are held back and counted in a
+ * "watch-held-back" record.
  */
 #ifndef SITEHOUND_WATCH_WATCH_H
 #define SITEHOUND_WATCH_WATCH_H
@@ -58,7 +59,7 @@ struct watch_callbacks {
 __attribute__((warn_unused_result))
 int watch_run(const struct watch_options *opts, const struct watch_callbacks *cb);
 
-/* What a path is to the watcher, judged from its name and place. */
+/* The kind of a path for the watcher, judged from its name and place. */
 enum watch_path_kind {
 	WATCH_PATH_OTHER,
 	WATCH_PATH_HOOK,       /* .pth, ._pth, .start, pyvenv.cfg, sitecustomize, usercustomize */
