@@ -517,6 +517,44 @@ test_exit_status_nonzero(void **state)
 }
 
 static void
+test_id_change_recorded(void **state)
+{
+	struct proccache *cache;
+	struct proc_record *rec = malloc(sizeof(*rec));
+	pid_t pid;
+
+	assert_non_null(rec);
+	if (skip_unless_root()) {
+		free(rec);
+		skip();
+	}
+	assert_int_equal(proccache_open(&cache, NULL), 0);
+
+	/* Without an exec after the change, only uid and gid events report it. */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0)
+			_exit(2);
+		usleep(100 * 1000);
+		_exit(0);
+	}
+	assert_true(dispatch_until(cache, reaped, pid));
+	assert_true(dispatch_until(cache, exit_seen, pid));
+	assert_int_equal(proccache_lookup(cache, pid, rec), 0);
+	assert_int_equal(WEXITSTATUS(rec->wait_status), 0);
+	assert_int_equal(rec->exec_ns, 0);
+	assert_true(rec->ids_known);
+	assert_int_equal(rec->ruid, 65534);
+	assert_int_equal(rec->euid, 65534);
+	assert_int_equal(rec->rgid, 65534);
+	assert_int_equal(rec->egid, 65534);
+
+	proccache_close(cache);
+	free(rec);
+}
+
+static void
 test_exited_gone_after_grace(void **state)
 {
 	/* Long enough that a loaded machine still looks the record up in time. */
@@ -802,6 +840,7 @@ main(void)
 		                                sleeper_teardown),
 		cmocka_unit_test_setup_teardown(test_exit_status_nonzero, sleeper_setup,
 		                                sleeper_teardown),
+		cmocka_unit_test(test_id_change_recorded),
 		cmocka_unit_test_setup_teardown(test_exited_gone_after_grace, sleeper_setup,
 		                                sleeper_teardown),
 		cmocka_unit_test(test_live_lookup_from_proc),
