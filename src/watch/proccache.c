@@ -83,6 +83,8 @@ struct proccache {
 	size_t used;
 	struct list age, exits;
 	struct proccache_stats stats;
+	void (*on_exec)(pid_t pid, void *ctx);
+	void *on_exec_ctx;
 	uint32_t listen_ack; /* cn_msg.ack of the listen request, to match its acknowledgement */
 	bool listen_acked;
 	uint32_t listen_error;
@@ -448,8 +450,13 @@ apply_event(struct proccache *cache, const struct proccache_event *ev)
 		return 0;
 	case PROCCACHE_EVENT_FORK:
 		return apply_fork(cache, ev);
-	case PROCCACHE_EVENT_EXEC:
-		return apply_exec(cache, ev);
+	case PROCCACHE_EVENT_EXEC: {
+		int rc = apply_exec(cache, ev);
+
+		if (rc == 0 && cache->on_exec)
+			cache->on_exec(ev->tgid, cache->on_exec_ctx);
+		return rc;
+	}
 	case PROCCACHE_EVENT_EXIT:
 		return apply_exit(cache, ev);
 	case PROCCACHE_EVENT_UID:
@@ -634,6 +641,10 @@ proccache_open(struct proccache **out, const struct proccache_options *options)
 
 	cache->entries_max = entries_max;
 	cache->grace_ns = (uint64_t)grace_ms * NS_PER_MS;
+	if (options) {
+		cache->on_exec = options->on_exec;
+		cache->on_exec_ctx = options->ctx;
+	}
 	for (size_t i = 0; i < BUCKETS; i++)
 		cache->buckets[i] = NO_SLOT;
 	for (size_t i = 0; i < entries_max; i++)

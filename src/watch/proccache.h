@@ -101,6 +101,10 @@ struct proccache_options {
 	uint32_t exit_grace_ms; /* default PROCCACHE_EXIT_GRACE_MS */
 	size_t entries_max;     /* default and maximum PROCCACHE_ENTRIES_MAX */
 	int receive_buffer_bytes; /* default PROCCACHE_RCVBUF_BYTES; tests shrink it to force overruns */
+	/* Called from proccache_dispatch() after each exec is recorded, with the process's
+	 * pid; may be NULL. It must not call back into the cache. */
+	void (*on_exec)(pid_t pid, void *ctx);
+	void *ctx;
 };
 
 /* Counters of events that the cache could not use, for loss records. */

@@ -20,6 +20,15 @@
 #include "scan/fsroot.h"
 #include "scan/provdb.h"
 #include "watch/privdrop.h"
+#include "watch/proccache.h"
+
+/* Exec events kept between two checks for early children. */
+#define WATCH_EXECS_MAX 4096
+/* Hooks remembered for linking a suspicious child process to its likely cause. */
+#define WATCH_RECENT_HOOKS 16
+/* A child started this soon after its Python parent's exec ran before the program,
+ * which is when start-up hooks run. */
+#define EARLY_CHILD_MS 2000
 
 /* Parent processes named in an alert at most. */
 #define PARENT_CHAIN_MAX 4
@@ -202,6 +211,68 @@ read_stat(pid_t pid, pid_t *ppid, char *comm, size_t comm_size)
 	return true;
 }
 
+/* Copies a cached command line, arguments joined with spaces. */
+static char *
+join_cmdline(const uint8_t *raw, size_t len)
+{
+	char *text = malloc(len + 1);
+	size_t i;
+
+	if (!text)
+		return NULL;
+	for (i = 0; i < len; i++)
+		text[i] = raw[i] ? (char)raw[i] : ' ';
+	while (len > 0 && text[len - 1] == ' ')
+		len--;
+	text[len] = '\0';
+	return text;
+}
+
+static char *
+user_name(uid_t uid)
+{
+	struct passwd pw, *found = NULL;
+	char buf[1024], *name = NULL;
+
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) == 0 && found)
+		return strdup(found->pw_name);
+	if (asprintf(&name, "uid %lu", (unsigned long)uid) < 0)
+		return NULL;
+	return name;
+}
+
+/* Names the writer from the process cache, which keeps processes that have exited. */
+static bool
+writer_from_cache(struct proccache *procs, pid_t pid, struct writer *w)
+{
+	struct proc_record rec;
+	pid_t chain[PARENT_CHAIN_MAX];
+	size_t n = 0, i;
+
+	if (!procs || pid <= 0 || proccache_lookup(procs, pid, &rec) < 0 || !rec.exe[0])
+		return false;
+	w->pid = pid;
+	w->exe = strdup(rec.exe);
+	w->cmdline = join_cmdline(rec.cmdline, rec.cmdline_len);
+	if (rec.ids_known)
+		w->user = user_name(rec.ruid);
+	if (proccache_parent_chain(procs, pid, chain, PARENT_CHAIN_MAX, &n) < 0)
+		n = 0;
+	for (i = 0; i < n && i < PARENT_CHAIN_MAX; i++) {
+		struct proc_record parent;
+		char *joined = NULL;
+
+		if (proccache_lookup(procs, chain[i], &parent) < 0)
+			break;
+		if (asprintf(&joined, "%s%s%s (%d)", w->parents ? w->parents : "",
+			     w->parents ? " < " : "", parent.comm, (int)chain[i]) < 0)
+			break;
+		free(w->parents);
+		w->parents = joined;
+	}
+	return w->exe != NULL;
+}
+
 static void
 writer_read(pid_t pid, struct writer *w)
 {
@@ -286,6 +357,15 @@ struct watcher {
 	struct provdb prov;
 	bool prov_open;
 	struct timespec status_mtime;
+	/* Processes from the proc connector, so writers are named after they exit. */
+	struct proccache *procs;
+	uint64_t proc_overruns;      /* connector overruns already reported */
+	pid_t execs[WATCH_EXECS_MAX]; /* processes that ran exec since the last check */
+	size_t nexecs;
+	unsigned long execs_dropped;
+	/* The latest hooks alerted at medium or above, newest last, to link process alerts to. */
+	char *recent_hooks[WATCH_RECENT_HOOKS];
+	size_t nrecent;
 	/* For baselines and rescans: the action of every alert, "" for none. */
 	const char *forced_action;
 	/* rate limit */
@@ -316,6 +396,22 @@ set_event(struct finding *f, const char *action, const struct writer *w)
 	return rc;
 }
 
+static void
+remember_hook(struct watcher *wt, const char *path)
+{
+	char *copy = strdup(path);
+
+	if (!copy)
+		return; /* only the link in a later process alert is lost */
+	if (wt->nrecent == WATCH_RECENT_HOOKS) {
+		free(wt->recent_hooks[0]);
+		memmove(wt->recent_hooks, wt->recent_hooks + 1,
+			(WATCH_RECENT_HOOKS - 1) * sizeof(wt->recent_hooks[0]));
+		wt->nrecent--;
+	}
+	wt->recent_hooks[wt->nrecent++] = copy;
+}
+
 /* Passes an alert on, within the rate limit. */
 static int
 forward(struct watcher *wt, const struct finding *f)
@@ -331,6 +427,8 @@ forward(struct watcher *wt, const struct finding *f)
 		return 0;
 	}
 	wt->sent_this_second++;
+	if (f->severity >= SEV_MEDIUM && f->path && watch_classify_path(f->path) == WATCH_PATH_HOOK)
+		remember_hook(wt, f->path);
 	return wt->cb->on_finding ? wt->cb->on_finding(f, wt->cb->ctx) : 0;
 }
 
@@ -489,7 +587,11 @@ alert_path(struct watcher *wt, const struct pending *p)
 	struct stat st;
 	int rc;
 
-	writer_read(p->writer_gone ? 0 : p->pid, &writer);
+	memset(&writer, 0, sizeof(writer));
+	if (!writer_from_cache(wt->procs, p->pid, &writer)) {
+		writer_free(&writer);
+		writer_read(p->writer_gone ? 0 : p->pid, &writer);
+	}
 	writer.pid = p->pid;
 	wt->writer = &writer;
 	wt->action = action_of(p);
@@ -864,6 +966,119 @@ search_new_dirs(struct watcher *wt, const struct fsev_batch *b)
 	return rc;
 }
 
+static void
+on_exec(pid_t pid, void *ctx)
+{
+	struct watcher *wt = ctx;
+
+	if (wt->nexecs < WATCH_EXECS_MAX)
+		wt->execs[wt->nexecs++] = pid;
+	else
+		wt->execs_dropped++;
+}
+
+/*
+ * Reports a child that a Python process started right after its own start,
+ * when start-up hooks run: a shell, curl or wget, bun or node, or python -c
+ * with a long program, as the published payloads do.
+ */
+static int
+check_early_child(struct watcher *wt, pid_t pid)
+{
+	struct proc_record child, parent;
+	enum proc_child_kind kind;
+	struct writer writer;
+	struct finding f;
+	char *cmd;
+	uint64_t since;
+	int rc;
+
+	if (proccache_lookup(wt->procs, pid, &child) < 0 || child.ppid <= 0)
+		return 0;
+	/* A child that exited before /proc was read keeps at least its command name. */
+	if (child.exe[0])
+		kind = proccache_classify(child.exe, strlen(child.exe), child.cmdline,
+					  child.cmdline_len);
+	else
+		kind = proccache_classify(child.comm, strlen(child.comm), child.cmdline,
+					  child.cmdline_len);
+	if (kind == PROC_CHILD_OTHER)
+		return 0;
+	if (proccache_lookup(wt->procs, child.ppid, &parent) < 0 ||
+	    !proccache_is_python(parent.exe, strlen(parent.exe)))
+		return 0;
+	since = parent.exec_ns ? parent.exec_ns : parent.start_ns;
+	if (!since || !child.start_ns || child.start_ns < since ||
+	    child.start_ns - since > (uint64_t)EARLY_CHILD_MS * 1000000u)
+		return 0;
+
+	memset(&writer, 0, sizeof(writer));
+	if (!writer_from_cache(wt->procs, child.ppid, &writer))
+		writer.pid = child.ppid;
+	cmd = join_cmdline(child.cmdline, child.cmdline_len);
+	finding_init(&f, "python-early-child", "process", SEV_HIGH, CONF_MEDIUM);
+	f.time = time(NULL);
+	rc = finding_set_path(&f, parent.exe);
+	if (rc == 0 && cmd)
+		rc = finding_set_evidence(&f, cmd, strlen(cmd));
+	if (rc == 0)
+		rc = finding_add_reason(&f, "Python process %d started %s (pid %d, %s) %llu ms after "
+					"it started, before a program usually runs: start-up hooks run then",
+					(int)child.ppid, proc_child_kind_name(kind), (int)pid,
+					child.exe, (unsigned long long)((child.start_ns - since) / 1000000u));
+	if (rc == 0 && wt->nrecent > 0)
+		rc = finding_add_reason(&f, "the latest hook alerted before it: %s",
+					wt->recent_hooks[wt->nrecent - 1]);
+	else if (rc == 0)
+		rc = finding_add_reason(&f, "no hook was alerted before it; the baseline lists the "
+					"hooks that were already there");
+	if (rc == 0)
+		rc = set_event(&f, "process-started", &writer);
+	if (rc == 0)
+		rc = forward(wt, &f);
+	finding_free(&f);
+	free(cmd);
+	writer_free(&writer);
+	return rc == -E2BIG ? 0 : rc;
+}
+
+/* Reads the process connector, reports lost process events and checks new execs. */
+static int
+handle_processes(struct watcher *wt)
+{
+	struct proccache_stats stats;
+	size_t i;
+	int rc = proccache_dispatch(wt->procs);
+
+	if (rc < 0 && rc != -ENOBUFS)
+		return rc;
+	proccache_stats(wt->procs, &stats);
+	if (stats.overruns > wt->proc_overruns) {
+		char reason[160];
+
+		snprintf(reason, sizeof(reason), "process events were dropped (%llu times); writers "
+			 "of some alerts may be named by pid only",
+			 (unsigned long long)(stats.overruns - wt->proc_overruns));
+		wt->proc_overruns = stats.overruns;
+		log_message(wt, WATCH_LOG_WARNING, "%s", reason);
+		rc = emit_simple(wt, "watch-loss", "loss", SEV_LOW, NULL, "loss", NULL, reason);
+		if (rc != 0)
+			return rc;
+	}
+	for (i = 0, rc = 0; i < wt->nexecs && rc == 0; i++)
+		rc = check_early_child(wt, wt->execs[i]);
+	wt->nexecs = 0;
+	if (wt->execs_dropped) {
+		log_message(wt, WATCH_LOG_WARNING, "%lu process starts were not checked for early "
+			    "children: more than %d between two reads", wt->execs_dropped,
+			    WATCH_EXECS_MAX);
+		wt->execs_dropped = 0;
+	}
+	if (wt->cb->on_batch_end)
+		wt->cb->on_batch_end(wt->cb->ctx);
+	return rc;
+}
+
 static int
 open_signals(void)
 {
@@ -921,6 +1136,19 @@ watch_run(const struct watch_options *opts, const struct watch_callbacks *cb)
 		rc = add_watches(&wt);
 	if (rc == 0)
 		rc = refresh_provdb(&wt);
+	if (rc == 0) {
+		struct proccache_options po = { 0 };
+		int prc;
+
+		po.on_exec = on_exec;
+		po.ctx = &wt;
+		prc = proccache_open(&wt.procs, &po);
+		if (prc == 0)
+			log_message(&wt, WATCH_LOG_INFO, "following processes through the proc connector");
+		else
+			log_message(&wt, WATCH_LOG_WARNING, "no process connector (%s): writers that "
+				    "exit at once are named by pid only", strerror(-prc));
+	}
 	if (rc == 0 && !opts->no_baseline) {
 		log_message(&wt, WATCH_LOG_INFO, "baseline scan started");
 		wt.forced_action = "";
@@ -943,9 +1171,10 @@ watch_run(const struct watch_options *opts, const struct watch_callbacks *cb)
 	}
 	fsev_batch_init(&b);
 	while (rc == 0) {
-		struct pollfd fds[2] = { { fswatch_fd(&wt.fs), POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		struct pollfd fds[3] = { { fswatch_fd(&wt.fs), POLLIN, 0 }, { sfd, POLLIN, 0 },
+					 { wt.procs ? proccache_fd(wt.procs) : -1, POLLIN, 0 } };
 
-		if (poll(fds, 2, wt.npending ? CREATE_WAIT_MS / 4 : 1000) < 0) {
+		if (poll(fds, 3, wt.npending ? CREATE_WAIT_MS / 4 : 1000) < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = -errno;
@@ -953,6 +1182,12 @@ watch_run(const struct watch_options *opts, const struct watch_callbacks *cb)
 		}
 		if (fds[1].revents & POLLIN) {
 			rc = handle_signals(&wt, sfd);
+			if (rc != 0)
+				break;
+		}
+		/* Process events first, so that the writer of a file event is already known. */
+		if (wt.procs && ((fds[2].revents & POLLIN) || (fds[0].revents & POLLIN))) {
+			rc = handle_processes(&wt);
 			if (rc != 0)
 				break;
 		}
@@ -971,6 +1206,10 @@ watch_run(const struct watch_options *opts, const struct watch_callbacks *cb)
 	fswatch_close(&wt.fs);
 	if (wt.prov_open)
 		provdb_close(&wt.prov);
+	if (wt.procs)
+		proccache_close(wt.procs);
+	for (size_t k = 0; k < wt.nrecent; k++)
+		free(wt.recent_hooks[k]);
 	if (wt.root.fd >= 0)
 		fsroot_close(&wt.root);
 	close(sfd);
