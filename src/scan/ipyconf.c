@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "core/strbuf.h"
 
 struct cursor {
@@ -81,18 +82,6 @@ string_prefix(const char *p, size_t n, bool *raw, bool *fstring)
 	return -1;
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decodes one escape after a '\' at c->pos into out. Returns NULL, or why
  * the value cannot be decoded here.
@@ -116,9 +105,11 @@ decode_escape(struct cursor *c, struct strbuf *out)
 	if (ch >= '0' && ch <= '7') {
 		for (k = 0; k < 3 && c->pos < c->len && c->s[c->pos] >= '0' && c->s[c->pos] <= '7'; k++)
 			value = value * 8 + (c->s[c->pos++] - '0');
-	} else if (ch == 'x' && c->pos + 2 < c->len && hex_value(c->s[c->pos + 1]) >= 0 &&
-		   hex_value(c->s[c->pos + 2]) >= 0) {
-		value = hex_value(c->s[c->pos + 1]) * 16 + hex_value(c->s[c->pos + 2]);
+	} else if (ch == 'x' && c->pos + 2 < c->len &&
+		   hex_digit((unsigned char)c->s[c->pos + 1]) >= 0 &&
+		   hex_digit((unsigned char)c->s[c->pos + 2]) >= 0) {
+		value = hex_digit((unsigned char)c->s[c->pos + 1]) * 16 +
+			hex_digit((unsigned char)c->s[c->pos + 2]);
 		c->pos += 3;
 	} else if (ch == 'N' || ch == 'u' || ch == 'U') {
 		c->pos++;

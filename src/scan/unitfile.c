@@ -5,24 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "core/strbuf.h"
 
 static bool
 is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /*
@@ -47,8 +36,9 @@ c_unescape(const char *p, size_t n, struct strbuf *out, const char **reason)
 			*reason = "value longer than the 128 KiB cap";
 		return 1;
 	}
-	if (p[0] == 'x' && n >= 3 && hex_digit(p[1]) >= 0 && hex_digit(p[2]) >= 0) {
-		byte = (char)(hex_digit(p[1]) * 16 + hex_digit(p[2]));
+	if (p[0] == 'x' && n >= 3 && hex_digit((unsigned char)p[1]) >= 0 &&
+	    hex_digit((unsigned char)p[2]) >= 0) {
+		byte = (char)(hex_digit((unsigned char)p[1]) * 16 + hex_digit((unsigned char)p[2]));
 		if (byte == '\0') {
 			*reason = "escape decodes to a NUL byte";
 			return 0;
