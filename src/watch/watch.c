@@ -1,6 +1,7 @@
 #include "watch/watch.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -143,6 +144,7 @@ watch_name_may_matter(const char *name, bool is_dir, void *unused)
 /* The writing process as alerts describe it. */
 struct writer {
 	pid_t pid;
+	char *comm;   /* the command name, when the executable could not be read */
 	char *exe;
 	char *cmdline;
 	char *user;
@@ -152,6 +154,7 @@ struct writer {
 static void
 writer_free(struct writer *w)
 {
+	free(w->comm);
 	free(w->exe);
 	free(w->cmdline);
 	free(w->user);
@@ -249,10 +252,15 @@ writer_from_cache(struct proccache *procs, pid_t pid, struct writer *w)
 	pid_t chain[PARENT_CHAIN_MAX];
 	size_t n = 0, i;
 
-	if (!procs || pid <= 0 || proccache_lookup(procs, pid, &rec) < 0 || !rec.exe[0])
+	if (!procs || pid <= 0 || proccache_lookup(procs, pid, &rec) < 0 ||
+	    (!rec.exe[0] && !rec.comm[0]))
 		return false;
 	w->pid = pid;
-	w->exe = strdup(rec.exe);
+	/* A process that exited before its exec was read keeps only its command name. */
+	if (rec.exe[0])
+		w->exe = strdup(rec.exe);
+	else
+		w->comm = strdup(rec.comm);
 	w->cmdline = join_cmdline(rec.cmdline, rec.cmdline_len);
 	if (rec.ids_known)
 		w->user = user_name(rec.ruid);
@@ -270,7 +278,7 @@ writer_from_cache(struct proccache *procs, pid_t pid, struct writer *w)
 		free(w->parents);
 		w->parents = joined;
 	}
-	return w->exe != NULL;
+	return w->exe != NULL || w->comm != NULL;
 }
 
 static void
@@ -385,6 +393,8 @@ set_event(struct finding *f, const char *action, const struct writer *w)
 		rc = finding_set_text(&f->event.process_path, w->exe, strlen(w->exe));
 	if (rc == 0 && w && w->exe)
 		rc = finding_set_text(&f->event.process, base_name(w->exe), strlen(base_name(w->exe)));
+	else if (rc == 0 && w && w->comm)
+		rc = finding_set_text(&f->event.process, w->comm, strlen(w->comm));
 	if (rc == 0 && w && w->cmdline)
 		rc = finding_set_text(&f->event.command_line, w->cmdline, strlen(w->cmdline));
 	if (rc == 0 && w && w->user)
@@ -605,7 +615,7 @@ alert_path(struct watcher *wt, const struct pending *p)
 	} else {
 		rc = scan_for_alert(wt, p->path, p->kind == WATCH_PATH_ENV_FILE);
 	}
-	if (rc == 0 && p->pid > 0 && !writer.exe && p->kind != WATCH_PATH_OTHER)
+	if (rc == 0 && p->pid > 0 && !writer.exe && !writer.comm && p->kind != WATCH_PATH_OTHER)
 		log_message(wt, WATCH_LOG_INFO, "the writer of %s (pid %d) exited before it could be named",
 			    p->path, (int)p->pid);
 	wt->writer = NULL;
@@ -772,6 +782,38 @@ handle_loss(struct watcher *wt, const char *what, unsigned long count)
 	return rc;
 }
 
+static int search_dir(struct watcher *wt, const char *dir, int depth, size_t *files);
+
+/*
+ * A watched directory was deleted (inotify): events inside it may have been
+ * missed, so its parent is searched again for hooks moved out of it.
+ */
+static int
+handle_lost_dir(struct watcher *wt, const char *dir)
+{
+	char reason[PATH_MAX + 128], *parent = strdup(dir), *slash;
+	size_t files = 0;
+	int rc;
+
+	if (!parent)
+		return -ENOMEM;
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = '\0';
+	snprintf(reason, sizeof(reason), "a watched directory was deleted, so events inside it may "
+		 "have been missed; %s is searched again", parent);
+	log_message(wt, WATCH_LOG_WARNING, "watched directory %s was deleted; rescanning %s", dir,
+		    parent);
+	rc = emit_simple(wt, "watch-loss", "loss", SEV_LOW, dir, "loss", NULL, reason);
+	if (rc == 0 && in_scope(wt, parent)) {
+		wt->forced_action = "rescan";
+		rc = search_dir(wt, parent, WATCH_NEW_DIR_DEPTH_MAX - 1, &files);
+		wt->forced_action = NULL;
+	}
+	free(parent);
+	return rc;
+}
+
 static int
 handle_batch(struct watcher *wt, struct fsev_batch *b)
 {
@@ -797,8 +839,10 @@ handle_batch(struct watcher *wt, struct fsev_batch *b)
 	if (rc == 0 && b->unresolved)
 		log_message(wt, WATCH_LOG_INFO, "%lu events in directories that were deleted before "
 			    "they could be named", b->unresolved);
-	if (rc == 0 && lost_dirs)
-		log_message(wt, WATCH_LOG_WARNING, "%lu watched directories were deleted", lost_dirs);
+	for (i = 0; rc == 0 && lost_dirs && i < b->count; i++) {
+		if (b->items[i].kind == FSEV_LOST_DIR && b->items[i].path)
+			rc = handle_lost_dir(wt, b->items[i].path);
+	}
 	if (rc == 0 && wt->held && time(NULL) != wt->second) {
 		char reason[128];
 
