@@ -29,6 +29,9 @@ const char watch_usage[] =
 	"writers. Each DIR is watched instead, with its subdirectories.\n"
 	"\n"
 	"Options:\n"
+	"  -r, --root DIR            watch DIR as the root of another system (a mounted\n"
+	"                            image or container tree); paths are reported as on\n"
+	"                            that system; no DIR arguments then\n"
 	"  -f, --format FORMAT       'text' (default) or 'jsonl', one record per line\n"
 	"  -o, --output FILE         append to FILE instead of standard output; FILE\n"
 	"                            must not be a symbolic link, and SIGHUP reopens it\n"
@@ -153,6 +156,7 @@ int
 cmd_watch(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "min-severity", required_argument, NULL, OPT_MIN_SEVERITY },
@@ -179,8 +183,11 @@ cmd_watch(int argc, char **argv)
 	scan_options_init(&opts.scan);
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:f:o:h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'r':
+			opts.scan.root = optarg;
+			break;
 		case 'f':
 			if (out_format_parse(optarg, &ctx.format) < 0)
 				return watch_usage_error("--format", optarg, "use text or jsonl");
@@ -224,6 +231,11 @@ cmd_watch(int argc, char **argv)
 			return EXIT_ERROR;
 		}
 	}
+	if (optind < argc && strcmp(opts.scan.root, "/") != 0) {
+		fputs("sitehound: watch --root takes no DIR arguments: it watches the whole tree\n",
+		      stderr);
+		return EXIT_ERROR;
+	}
 	if (optind < argc) {
 		paths = argv + optind;
 		opts.scan.paths = paths;
@@ -264,6 +276,12 @@ cmd_watch(int argc, char **argv)
 	allowlist_free(&allow);
 	if (rc == -ENOENT) {
 		fputs("sitehound: nothing to watch: none of the directories exists\n", stderr);
+		return EXIT_ERROR;
+	}
+	if (rc == -ENOTDIR || rc == -EACCES) {
+		fputs("sitehound: cannot open root '", stderr);
+		fput_escaped(opts.scan.root, stderr);
+		fprintf(stderr, "': %s\n", strerror(-rc));
 		return EXIT_ERROR;
 	}
 	if (rc < 0 || ctx.write_error) {

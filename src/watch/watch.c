@@ -360,6 +360,10 @@ struct watcher {
 	/* the alert being forwarded */
 	const char *action;
 	const struct writer *writer;
+	/* --root: the scanned tree's directory on this host; paths inside it are reported
+	 * as on the scanned system. root_len is 0 for the live system. */
+	char root_dir[PATH_MAX];
+	size_t root_len;
 	/* Package databases kept across alerts, reloaded when dpkg's status changes. */
 	struct fsroot root;
 	struct provdb prov;
@@ -493,6 +497,7 @@ log_message(struct watcher *wt, enum watch_log_level level, const char *fmt, ...
 }
 
 static int search_watched(struct watcher *wt);
+static const char *to_scanned(const struct watcher *wt, const char *host_path);
 
 /*
  * Loads the package databases once, and again after dpkg's status file
@@ -609,11 +614,11 @@ alert_path(struct watcher *wt, const struct pending *p)
 		wt->action = wt->forced_action[0] ? wt->forced_action : NULL;
 	if (p->gone || lstat(p->path, &st) < 0) {
 		rc = emit_simple(wt, "hook-removed", p->kind == WATCH_PATH_HOOK ? "pth" : "env",
-				 SEV_LOW, p->path, "deleted", &writer,
+				 SEV_LOW, to_scanned(wt, p->path), "deleted", &writer,
 				 p->kind == WATCH_PATH_HOOK ? "a start-up hook was deleted or moved away"
 							     : "a start-up configuration file was deleted or moved away");
 	} else {
-		rc = scan_for_alert(wt, p->path, p->kind == WATCH_PATH_ENV_FILE);
+		rc = scan_for_alert(wt, to_scanned(wt, p->path), p->kind == WATCH_PATH_ENV_FILE);
 	}
 	if (rc == 0 && p->pid > 0 && !writer.exe && !writer.comm && p->kind != WATCH_PATH_OTHER)
 		log_message(wt, WATCH_LOG_INFO, "the writer of %s (pid %d) exited before it could be named",
@@ -622,6 +627,17 @@ alert_path(struct watcher *wt, const struct pending *p)
 	wt->action = NULL;
 	writer_free(&writer);
 	return rc;
+}
+
+/* The path as on the scanned system, or NULL when host_path lies outside --root. */
+static const char *
+to_scanned(const struct watcher *wt, const char *host_path)
+{
+	if (wt->root_len == 0)
+		return host_path;
+	if (strncmp(host_path, wt->root_dir, wt->root_len) == 0 && host_path[wt->root_len] == '/')
+		return host_path + wt->root_len;
+	return NULL;
 }
 
 /* Whether path lies under one of the directories given on the command line (any path without them). */
@@ -667,7 +683,9 @@ collect_pending(struct watcher *wt, const struct fsev_batch *b)
 
 		if (!ev->path || ev->kind == FSEV_OVERFLOW || ev->kind == FSEV_LOST_DIR)
 			continue;
-		kind = watch_classify_path(ev->path);
+		if (!to_scanned(wt, ev->path))
+			continue;
+		kind = watch_classify_path(to_scanned(wt, ev->path));
 		if (kind == WATCH_PATH_OTHER || !in_scope(wt, ev->path))
 			continue;
 		for (k = 0; k < wt->npending; k++) {
@@ -804,7 +822,8 @@ handle_lost_dir(struct watcher *wt, const char *dir)
 		 "have been missed; %s is searched again", parent);
 	log_message(wt, WATCH_LOG_WARNING, "watched directory %s was deleted; rescanning %s", dir,
 		    parent);
-	rc = emit_simple(wt, "watch-loss", "loss", SEV_LOW, dir, "loss", NULL, reason);
+	rc = emit_simple(wt, "watch-loss", "loss", SEV_LOW, to_scanned(wt, dir) ? to_scanned(wt, dir) : dir,
+			 "loss", NULL, reason);
 	if (rc == 0 && in_scope(wt, parent)) {
 		wt->forced_action = "rescan";
 		rc = search_dir(wt, parent, WATCH_NEW_DIR_DEPTH_MAX - 1, &files);
@@ -883,6 +902,8 @@ add_watches(struct watcher *wt)
 	if (wt->opts->scan.npaths > 0) {
 		for (i = 0; i < wt->opts->scan.npaths && rc == 0; i++)
 			rc = strlist_add(&dirs, wt->opts->scan.paths[i]);
+	} else if (wt->root_len > 0) {
+		rc = strlist_add(&dirs, wt->root_dir); /* the whole scanned tree */
 	} else {
 		cb.ctx = &dirs;
 		rc = scan_list_sites(&wt->opts->scan, &cb);
@@ -963,10 +984,11 @@ search_dir(struct watcher *wt, const char *dir, int depth, size_t *files)
 		}
 		if (de->d_type == DT_DIR && depth < WATCH_NEW_DIR_DEPTH_MAX) {
 			rc = search_dir(wt, path, depth + 1, files);
-		} else if (de->d_type != DT_DIR && watch_classify_path(path) != WATCH_PATH_OTHER) {
+		} else if (de->d_type != DT_DIR && to_scanned(wt, path) &&
+			   watch_classify_path(to_scanned(wt, path)) != WATCH_PATH_OTHER) {
 			memset(&p, 0, sizeof(p));
 			p.path = path;
-			p.kind = watch_classify_path(path);
+			p.kind = watch_classify_path(to_scanned(wt, path));
 			p.created = true;
 			(*files)++;
 			rc = alert_path(wt, &p);
@@ -1173,6 +1195,11 @@ watch_run(const struct watch_options *opts, const struct watch_callbacks *cb)
 	if (sfd < 0)
 		return sfd;
 	wt.root.fd = -1;
+	if (!realpath(opts->scan.root, wt.root_dir)) {
+		close(sfd);
+		return -errno;
+	}
+	wt.root_len = strcmp(wt.root_dir, "/") == 0 ? 0 : strlen(wt.root_dir);
 	rc = fsroot_open(&wt.root, opts->scan.root);
 	if (rc == 0)
 		rc = open_source(&wt);
