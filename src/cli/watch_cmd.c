@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -102,14 +103,23 @@ on_log(enum watch_log_level level, const char *message, void *opaque)
 	syslog(priority[level], "%s", message);
 }
 
+/* Opens FILE for appending; a symbolic link, a pipe or a device is rejected (errno set). */
 static FILE *
 open_append(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0640);
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
+		      0640);
+	struct stat st;
 	FILE *fp;
 
 	if (fd < 0)
 		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    fcntl(fd, F_SETFL, O_WRONLY | O_APPEND) < 0) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
 	fp = fdopen(fd, "a");
 	if (!fp)
 		close(fd);
@@ -252,13 +262,16 @@ cmd_watch(int argc, char **argv)
 			fputs("sitehound: cannot open '", stderr);
 			fput_escaped(ctx.output, stderr);
 			fprintf(stderr, "' for appending: %s\n",
-				errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+				errno == ELOOP ? "it is a symbolic link"
+				: errno == EINVAL || errno == ENXIO ? "not a regular file"
+				: strerror(errno));
 			allowlist_free(&allow);
 			return EXIT_ERROR;
 		}
 	}
 	out_init(&ctx.out, ctx.fp, ctx.format);
 	ctx.out.min_severity = ctx.min_severity;
+	opts.min_severity = ctx.min_severity;
 	openlog("sitehound", LOG_PID, LOG_DAEMON);
 
 	memset(&cb, 0, sizeof(cb));

@@ -133,6 +133,12 @@ fswatch_open(struct fswatch *w, enum fswatch_mode mode)
 	return w->fd < 0 ? -errno : 0;
 }
 
+size_t
+fswatch_active(const struct fswatch *w)
+{
+	return w->mode == FSWATCH_FANOTIFY ? w->nfs : w->active;
+}
+
 int
 fswatch_fd(const struct fswatch *w)
 {
@@ -210,6 +216,8 @@ remember_dir(struct fswatch *w, int wd, const char *path)
 	copy = strdup(path);
 	if (!copy)
 		return -ENOMEM;
+	if (!w->dirs[wd])
+		w->active++;
 	free(w->dirs[wd]);
 	w->dirs[wd] = copy;
 	return strmap_put(&w->watched, path, (size_t)wd);
@@ -451,6 +459,7 @@ read_inotify(struct fswatch *w, const unsigned char *buf, size_t len, struct fse
 			rc = strmap_put(&w->watched, dir, NOT_WATCHED);
 			free(w->dirs[ev.wd]);
 			w->dirs[ev.wd] = NULL;
+			w->active--;
 			continue;
 		}
 		if (ev.mask & IN_DELETE_SELF) {

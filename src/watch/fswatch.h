@@ -89,6 +89,7 @@ struct fswatch {
 	size_t dirs_cap;
 	struct strmap watched;
 	unsigned long dirs_dropped; /* directories not watched for the cap */
+	size_t active;              /* inotify watches in place */
 };
 
 /*
@@ -105,6 +106,9 @@ int fswatch_open(struct fswatch *w, enum fswatch_mode mode);
  */
 __attribute__((warn_unused_result))
 int fswatch_add(struct fswatch *w, const char *path);
+
+/* The number of inotify watches in place; for fanotify, the file systems marked. */
+size_t fswatch_active(const struct fswatch *w);
 
 /* The descriptor to poll for readability. */
 int fswatch_fd(const struct fswatch *w);

@@ -124,8 +124,9 @@ watch_name_may_matter(const char *name, bool is_dir, void *unused)
 	size_t i;
 
 	(void)unused;
+	/* A directory moved into place (a prepared venv) must be searched, so all pass. */
 	if (is_dir)
-		return is_customize_name(name);
+		return true;
 	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
 		if (ends_with(name, suffixes[i]))
 			return true;
@@ -341,7 +342,7 @@ writer_read(pid_t pid, struct writer *w)
 struct pending {
 	char *path;
 	enum watch_path_kind kind;
-	bool created, written, moved_in, attrib, gone;
+	bool created, written, moved_in, attrib, gone, moved_away;
 	bool writer_gone; /* the writer had exited when its event was read */
 	pid_t pid;
 	long first_ms;    /* when the first event for the path was read */
@@ -377,7 +378,10 @@ struct watcher {
 	unsigned long execs_dropped;
 	/* The latest hooks alerted at medium or above, newest last, to link process alerts to. */
 	char *recent_hooks[WATCH_RECENT_HOOKS];
+	time_t recent_times[WATCH_RECENT_HOOKS];
 	size_t nrecent;
+	unsigned long unresolved;   /* events in vanished directories not yet logged */
+	time_t unresolved_logged;
 	/* For baselines and rescans: the action of every alert, "" for none. */
 	const char *forced_action;
 	/* rate limit */
@@ -421,8 +425,11 @@ remember_hook(struct watcher *wt, const char *path)
 		free(wt->recent_hooks[0]);
 		memmove(wt->recent_hooks, wt->recent_hooks + 1,
 			(WATCH_RECENT_HOOKS - 1) * sizeof(wt->recent_hooks[0]));
+		memmove(wt->recent_times, wt->recent_times + 1,
+			(WATCH_RECENT_HOOKS - 1) * sizeof(wt->recent_times[0]));
 		wt->nrecent--;
 	}
+	wt->recent_times[wt->nrecent] = time(NULL);
 	wt->recent_hooks[wt->nrecent++] = copy;
 }
 
@@ -431,12 +438,17 @@ static int
 forward(struct watcher *wt, const struct finding *f)
 {
 	time_t now = time(NULL);
+	bool loss = strcmp(f->kind, "loss") == 0;
 
+	if (!loss && f->severity < wt->opts->min_severity)
+		return 0;
 	if (now != wt->second) {
 		wt->second = now;
 		wt->sent_this_second = 0;
 	}
-	if (wt->sent_this_second >= WATCH_ALERTS_PER_SECOND) {
+	/* High alerts, baselines and rescans always pass; the rest share the rate limit. */
+	if (!loss && f->severity < SEV_HIGH && !wt->forced_action &&
+	    wt->sent_this_second >= WATCH_ALERTS_PER_SECOND) {
 		wt->held++;
 		return 0;
 	}
@@ -585,7 +597,7 @@ static const char *
 action_of(const struct pending *p)
 {
 	if (p->gone)
-		return "deleted";
+		return p->moved_away ? "moved-away" : "deleted";
 	if (p->moved_in)
 		return "moved-in";
 	if (p->created)
@@ -614,15 +626,12 @@ alert_path(struct watcher *wt, const struct pending *p)
 		wt->action = wt->forced_action[0] ? wt->forced_action : NULL;
 	if (p->gone || lstat(p->path, &st) < 0) {
 		rc = emit_simple(wt, "hook-removed", p->kind == WATCH_PATH_HOOK ? "pth" : "env",
-				 SEV_LOW, to_scanned(wt, p->path), "deleted", &writer,
+				 SEV_LOW, to_scanned(wt, p->path), action_of(p), &writer,
 				 p->kind == WATCH_PATH_HOOK ? "a start-up hook was deleted or moved away"
 							     : "a start-up configuration file was deleted or moved away");
 	} else {
 		rc = scan_for_alert(wt, to_scanned(wt, p->path), p->kind == WATCH_PATH_ENV_FILE);
 	}
-	if (rc == 0 && p->pid > 0 && !writer.exe && !writer.comm && p->kind != WATCH_PATH_OTHER)
-		log_message(wt, WATCH_LOG_INFO, "the writer of %s (pid %d) exited before it could be named",
-			    p->path, (int)p->pid);
 	wt->writer = NULL;
 	wt->action = NULL;
 	writer_free(&writer);
@@ -638,6 +647,64 @@ to_scanned(const struct watcher *wt, const char *host_path)
 	if (strncmp(host_path, wt->root_dir, wt->root_len) == 0 && host_path[wt->root_len] == '/')
 		return host_path + wt->root_len;
 	return NULL;
+}
+
+/* Whether the directory holding path is named like a site directory. */
+static bool
+in_site_dir_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *start;
+	size_t len;
+
+	if (!slash || slash == path)
+		return false;
+	for (start = slash; start > path && start[-1] != '/'; start--)
+		;
+	len = (size_t)(slash - start);
+	return (len == 13 && memcmp(start, "site-packages", 13) == 0) ||
+	       (len == 13 && memcmp(start, "dist-packages", 13) == 0);
+}
+
+/* Whether the directory holding path is one of the directories given on the command line. */
+static bool
+in_given_dir(const struct watcher *wt, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t i, n = slash ? (size_t)(slash - path) : 0;
+
+	for (i = 0; i < wt->opts->scan.npaths; i++) {
+		const char *dir = wt->opts->scan.paths[i];
+		size_t k = strlen(dir);
+
+		while (k > 1 && dir[k - 1] == '/')
+			k--;
+		if (k == n && strncmp(dir, path, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Classifies a host path for alerts. A .pth or .start file counts only in a
+ * site directory (named site-packages or dist-packages, or given on the
+ * command line): CPython reads them nowhere else.
+ */
+static enum watch_path_kind
+classify_for_watch(const struct watcher *wt, const char *host_path)
+{
+	const char *path = to_scanned(wt, host_path);
+	enum watch_path_kind kind;
+	const char *name;
+
+	if (!path)
+		return WATCH_PATH_OTHER;
+	kind = watch_classify_path(path);
+	name = base_name(path);
+	if (kind == WATCH_PATH_HOOK && (ends_with(name, ".pth") || ends_with(name, ".start")) &&
+	    !in_site_dir_name(path) && !in_given_dir(wt, host_path))
+		return WATCH_PATH_OTHER;
+	return kind;
 }
 
 /* Whether path lies under one of the directories given on the command line (any path without them). */
@@ -683,9 +750,7 @@ collect_pending(struct watcher *wt, const struct fsev_batch *b)
 
 		if (!ev->path || ev->kind == FSEV_OVERFLOW || ev->kind == FSEV_LOST_DIR)
 			continue;
-		if (!to_scanned(wt, ev->path))
-			continue;
-		kind = watch_classify_path(to_scanned(wt, ev->path));
+		kind = classify_for_watch(wt, ev->path);
 		if (kind == WATCH_PATH_OTHER || !in_scope(wt, ev->path))
 			continue;
 		for (k = 0; k < wt->npending; k++) {
@@ -731,8 +796,12 @@ collect_pending(struct watcher *wt, const struct fsev_batch *b)
 			p->attrib = true;
 			break;
 		case FSEV_MOVED_FROM:
+			p->gone = true;
+			p->moved_away = true;
+			break;
 		case FSEV_DELETE:
 			p->gone = true;
+			p->moved_away = false;
 			break;
 		default:
 			break;
@@ -802,6 +871,38 @@ handle_loss(struct watcher *wt, const char *what, unsigned long count)
 
 static int search_dir(struct watcher *wt, const char *dir, int depth, size_t *files);
 
+/* Whether a directory above path was also lost in this batch (one record for a deleted tree). */
+static bool
+parent_also_lost(const struct fsev_batch *b, const char *path)
+{
+	size_t i, n;
+
+	for (i = 0; i < b->count; i++) {
+		const char *other = b->items[i].path;
+
+		if (b->items[i].kind != FSEV_LOST_DIR || !other)
+			continue;
+		n = strlen(other);
+		if (n < strlen(path) && strncmp(path, other, n) == 0 && path[n] == '/')
+			return true;
+	}
+	return false;
+}
+
+/* Reports how many alerts below high the rate limit held back since the last report. */
+static int
+report_held(struct watcher *wt)
+{
+	char reason[160];
+
+	snprintf(reason, sizeof(reason), "%lu alert%s below high severity held back by the rate "
+		 "limit of %d per second", wt->held, wt->held == 1 ? " was" : "s were",
+		 WATCH_ALERTS_PER_SECOND);
+	wt->held = 0;
+	wt->sent_this_second = 0;
+	return emit_simple(wt, "watch-held-back", "loss", SEV_LOW, NULL, "rate-limit", NULL, reason);
+}
+
 /*
  * A watched directory was deleted (inotify): events inside it may have been
  * missed, so its parent is searched again for hooks moved out of it.
@@ -855,23 +956,26 @@ handle_batch(struct watcher *wt, struct fsev_batch *b)
 		rc = handle_loss(wt, "the kernel event queue overflowed and events were dropped",
 				 overflows);
 	/* Hook-like names in a directory deleted before it could be named: gone with it. */
-	if (rc == 0 && b->unresolved)
-		log_message(wt, WATCH_LOG_INFO, "%lu events in directories that were deleted before "
-			    "they could be named", b->unresolved);
+	wt->unresolved += b->unresolved;
+	if (rc == 0 && wt->unresolved && time(NULL) - wt->unresolved_logged >= 60) {
+		log_message(wt, WATCH_LOG_INFO, "%lu event%s in directories deleted before they could "
+			    "be named (since the last such message)", wt->unresolved,
+			    wt->unresolved == 1 ? "" : "s");
+		wt->unresolved = 0;
+		wt->unresolved_logged = time(NULL);
+	}
 	for (i = 0; rc == 0 && lost_dirs && i < b->count; i++) {
-		if (b->items[i].kind == FSEV_LOST_DIR && b->items[i].path)
+		if (b->items[i].kind == FSEV_LOST_DIR && b->items[i].path &&
+		    !parent_also_lost(b, b->items[i].path))
 			rc = handle_lost_dir(wt, b->items[i].path);
 	}
-	if (rc == 0 && wt->held && time(NULL) != wt->second) {
-		char reason[128];
-
-		snprintf(reason, sizeof(reason), "%lu alerts were held back by the rate limit of %d "
-			 "per second", wt->held, WATCH_ALERTS_PER_SECOND);
-		wt->held = 0;
-		wt->sent_this_second = 0;
-		rc = emit_simple(wt, "watch-held-back", "loss", SEV_LOW, NULL, "rate-limit", NULL,
-				 reason);
+	if (rc == 0 && lost_dirs && fswatch_active(&wt->fs) == 0) {
+		log_message(wt, WATCH_LOG_ERROR, "nothing is left to watch: every watched directory "
+			    "was deleted");
+		rc = -ENOENT;
 	}
+	if (rc == 0 && wt->held && time(NULL) != wt->second)
+		rc = report_held(wt);
 	if (wt->cb->on_batch_end)
 		wt->cb->on_batch_end(wt->cb->ctx);
 	return rc;
@@ -984,11 +1088,10 @@ search_dir(struct watcher *wt, const char *dir, int depth, size_t *files)
 		}
 		if (de->d_type == DT_DIR && depth < WATCH_NEW_DIR_DEPTH_MAX) {
 			rc = search_dir(wt, path, depth + 1, files);
-		} else if (de->d_type != DT_DIR && to_scanned(wt, path) &&
-			   watch_classify_path(to_scanned(wt, path)) != WATCH_PATH_OTHER) {
+		} else if (de->d_type != DT_DIR && classify_for_watch(wt, path) != WATCH_PATH_OTHER) {
 			memset(&p, 0, sizeof(p));
 			p.path = path;
-			p.kind = watch_classify_path(to_scanned(wt, path));
+			p.kind = classify_for_watch(wt, path);
 			p.created = true;
 			(*files)++;
 			rc = alert_path(wt, &p);
@@ -1014,19 +1117,24 @@ search_watched(struct watcher *wt)
 	return rc;
 }
 
-/* inotify: a new directory's files may predate its watch, so its hooks are searched now. */
+/*
+ * Searches directories that arrived with content: one moved into place, and
+ * under inotify a new one, whose first files may predate its watch.
+ */
 static int
 search_new_dirs(struct watcher *wt, const struct fsev_batch *b)
 {
 	size_t i, files = 0;
 	int rc = 0;
 
-	if (wt->fs.mode != FSWATCH_INOTIFY)
-		return 0;
 	for (i = 0; i < b->count && rc == 0; i++) {
 		const struct fsev *ev = &b->items[i];
 
-		if (ev->is_dir && ev->path && (ev->kind == FSEV_CREATE || ev->kind == FSEV_MOVED_TO))
+		/* fanotify sees files created in a new directory, but not those moved in with it. */
+		if (!ev->is_dir || !ev->path || !in_scope(wt, ev->path) || !to_scanned(wt, ev->path))
+			continue;
+		if (ev->kind == FSEV_MOVED_TO ||
+		    (ev->kind == FSEV_CREATE && wt->fs.mode == FSWATCH_INOTIFY))
 			rc = search_dir(wt, ev->path, 0, &files);
 	}
 	return rc;
@@ -1043,6 +1151,61 @@ on_exec(pid_t pid, void *ctx)
 		wt->execs_dropped++;
 }
 
+/* The latest hook alerted within the last ten minutes that is still there, or NULL. */
+static const char *
+latest_hook(const struct watcher *wt)
+{
+	time_t now = time(NULL);
+	size_t i;
+
+	for (i = wt->nrecent; i > 0; i--) {
+		char host[PATH_MAX];
+		struct stat st;
+
+		if (now - wt->recent_times[i - 1] > 600)
+			break;
+		snprintf(host, sizeof(host), "%s%s", wt->root_len ? wt->root_dir : "",
+			 wt->recent_hooks[i - 1]);
+		if (lstat(host, &st) == 0)
+			return wt->recent_hooks[i - 1];
+	}
+	return NULL;
+}
+
+/* Whether the command line of python -c carries decoding or dynamic code, as payloads do. */
+static bool
+inline_code_hides(const uint8_t *cmdline, size_t len)
+{
+	static const char *const markers[] = {
+		"b64decode", "decode(", "exec(", "eval(", "marshal", "zlib", "fromhex",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(markers) / sizeof(markers[0]); i++) {
+		if (memmem(cmdline, len, markers[i], strlen(markers[i])))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Keeps python -c as an early child only when its code decodes or runs
+ * computed code, whatever its length: ensurepip and venv run long plain
+ * programs with -c, and a base64 payload fits in a short one.
+ */
+static enum proc_child_kind
+refine_python_child(const struct proc_record *child, enum proc_child_kind kind)
+{
+	const char *exe = child->exe[0] ? child->exe : child->comm;
+	bool python = proccache_is_python(exe, strlen(exe));
+	bool inline_code = memmem(child->cmdline, child->cmdline_len, "-c", 3) != NULL;
+
+	if (kind == PROC_CHILD_PYTHON_INLINE || (python && inline_code))
+		return inline_code_hides(child->cmdline, child->cmdline_len) ? PROC_CHILD_PYTHON_INLINE
+									   : PROC_CHILD_OTHER;
+	return kind;
+}
+
 /*
  * Reports a child that a Python process started right after its own start,
  * when start-up hooks run: a shell, curl or wget, bun or node, or python -c
@@ -1055,6 +1218,7 @@ check_early_child(struct watcher *wt, pid_t pid)
 	enum proc_child_kind kind;
 	struct writer writer;
 	struct finding f;
+	const char *link;
 	char *cmd;
 	uint64_t since;
 	int rc;
@@ -1068,6 +1232,7 @@ check_early_child(struct watcher *wt, pid_t pid)
 	else
 		kind = proccache_classify(child.comm, strlen(child.comm), child.cmdline,
 					  child.cmdline_len);
+	kind = refine_python_child(&child, kind);
 	if (kind == PROC_CHILD_OTHER)
 		return 0;
 	if (proccache_lookup(wt->procs, child.ppid, &parent) < 0 ||
@@ -1092,9 +1257,9 @@ check_early_child(struct watcher *wt, pid_t pid)
 					"it started, before a program usually runs: start-up hooks run then",
 					(int)child.ppid, proc_child_kind_name(kind), (int)pid,
 					child.exe, (unsigned long long)((child.start_ns - since) / 1000000u));
-	if (rc == 0 && wt->nrecent > 0)
-		rc = finding_add_reason(&f, "the latest hook alerted before it: %s",
-					wt->recent_hooks[wt->nrecent - 1]);
+	link = latest_hook(wt);
+	if (rc == 0 && link)
+		rc = finding_add_reason(&f, "the latest hook alerted before it: %s", link);
 	else if (rc == 0)
 		rc = finding_add_reason(&f, "no hook was alerted before it; the baseline lists the "
 					"hooks that were already there");
@@ -1122,8 +1287,9 @@ handle_processes(struct watcher *wt)
 	if (stats.overruns > wt->proc_overruns) {
 		char reason[160];
 
-		snprintf(reason, sizeof(reason), "process events were dropped (%llu times); writers "
-			 "of some alerts may be named by pid only",
+		snprintf(reason, sizeof(reason), "process events were dropped (%llu reads failed); "
+			 "writers of some alerts may be named by pid only and early children of "
+			 "Python may be missed",
 			 (unsigned long long)(stats.overruns - wt->proc_overruns));
 		wt->proc_overruns = stats.overruns;
 		log_message(wt, WATCH_LOG_WARNING, "%s", reason);
@@ -1169,9 +1335,11 @@ handle_signals(struct watcher *wt, int sfd)
 	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			log_message(wt, WATCH_LOG_INFO, "SIGHUP: reopening the output");
-			if (wt->cb->on_reopen && wt->cb->on_reopen(wt->cb->ctx) < 0)
-				log_message(wt, WATCH_LOG_ERROR, "cannot reopen the output; still "
-					    "writing to the old one");
+			int r = wt->cb->on_reopen ? wt->cb->on_reopen(wt->cb->ctx) : 0;
+
+			if (r < 0)
+				log_message(wt, WATCH_LOG_ERROR, "cannot reopen the output (%s); still "
+					    "writing to the old one", strerror(-r));
 		} else {
 			log_message(wt, WATCH_LOG_INFO, "stopping on signal %u", si.ssi_signo);
 			rc = 1;
@@ -1217,8 +1385,11 @@ watch_run(const struct watch_options *opts, const struct watch_callbacks *cb)
 		if (prc == 0)
 			log_message(&wt, WATCH_LOG_INFO, "following processes through the proc connector");
 		else
-			log_message(&wt, WATCH_LOG_WARNING, "no process connector (%s): writers that "
-				    "exit at once are named by pid only", strerror(-prc));
+			log_message(&wt, WATCH_LOG_WARNING, "no process connector (%s): %s, and "
+				    "early children of Python are not checked", strerror(-prc),
+				    wt.fs.mode == FSWATCH_FANOTIFY
+				    ? "writers that exit at once are named by pid only"
+				    : "writers are not named");
 	}
 	if (rc == 0 && !opts->no_baseline) {
 		log_message(&wt, WATCH_LOG_INFO, "baseline scan started");
@@ -1270,6 +1441,15 @@ watch_run(const struct watch_options *opts, const struct watch_callbacks *cb)
 		if (rc == 0)
 			rc = handle_batch(&wt, &b);
 		fsev_batch_clear(&b);
+	}
+	/* New files still waiting for their close are reported rather than dropped. */
+	if (rc == 0 || rc == 1) {
+		for (size_t k = 0; k < wt.npending; k++)
+			wt.pending[k].written = true;
+		if (flush_pending(&wt) < 0)
+			log_message(&wt, WATCH_LOG_ERROR, "cannot report the last pending alerts");
+		if (wt.held)
+			report_held(&wt);
 	}
 	fsev_batch_free(&b);
 	free_pending(&wt);

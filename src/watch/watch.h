@@ -23,16 +23,20 @@
 #include "scan/scan.h"
 #include "watch/fswatch.h"
 
-/* Alerts passed on per second at most; the rest are counted and summarised. */
+/* Alerts below high passed on per second at most; the rest are counted and
+ * summarised. High alerts, the baseline and rescans are never held back. */
 #define WATCH_ALERTS_PER_SECOND 200
 /* Hook files a new directory is searched for, and how deep (inotify only). */
 #define WATCH_NEW_DIR_FILES_MAX 4096
 #define WATCH_NEW_DIR_DEPTH_MAX 8
 
 struct watch_options {
-	struct scan_options scan;  /* root must be "/"; paths limit what is watched */
+	struct scan_options scan;  /* paths limit what is watched; root may be another tree */
 	bool inotify_only;         /* do not try fanotify */
 	bool no_baseline;          /* skip the start-up scan */
+	/* Alerts below this are not passed on and do not count toward the rate limit;
+	 * loss records always are. */
+	enum severity min_severity;
 };
 
 /* Messages about the watcher itself: start, mode, losses, rescans, stop. */
