@@ -258,6 +258,49 @@ is_source_path(const char *path)
 	return n > 3 && strcmp(path + n - 3, ".py") == 0;
 }
 
+static bool
+ends_with_pyc(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 4 && strcmp(path + n - 4, ".pyc") == 0;
+}
+
+/*
+ * Renders the names and string constants of byte code as one Python string
+ * literal per line, so that the content analyser can judge code that has
+ * no source: a literal 'system' or 'subprocess' is what a call leaves.
+ * Returns 0, or a negative errno when the byte code cannot be read.
+ */
+static int
+pyc_text(const uint8_t *buf, size_t len, struct strbuf *out)
+{
+	struct pyc_info info;
+	struct pyc_strings strings;
+	size_t i, k;
+	int rc;
+
+	memset(&strings, 0, sizeof(strings));
+	if (pyc_parse_header(buf, len, &info) < 0)
+		return -EINVAL;
+	rc = pyc_collect_strings(buf, len, &info, &strings);
+	for (i = 0; rc == 0 && i < strings.count; i++) {
+		rc = strbuf_putc(out, '\'');
+		for (k = 0; rc == 0 && k < strings.lens[i]; k++) {
+			unsigned char c = (unsigned char)strings.items[i][k];
+
+			/* Quotes, backslashes and control bytes would end or escape the literal. */
+			if (c == '\'' || c == '\\' || c < 0x20)
+				c = ' ';
+			rc = strbuf_putc(out, (char)c);
+		}
+		if (rc == 0)
+			rc = strbuf_puts(out, "'\n");
+	}
+	pyc_strings_free(&strings);
+	return rc < 0 ? rc : 0;
+}
+
 /* Reads the module behind a customize finding and assesses it. */
 static int
 assess_module(struct scanner *s, const struct candidate *c, struct finding *f)
@@ -280,6 +323,22 @@ assess_module(struct scanner *s, const struct candidate *c, struct finding *f)
 		return 0;
 	}
 	rc = scanner_hook_facts(s, c->path, buf, len, !truncated, &facts);
+	if (rc == 0 && !text && ends_with_pyc(c->path)) {
+		struct strbuf names;
+
+		/* Sourceless byte code: its names and strings are what can be analysed. */
+		strbuf_init(&names, CONTENT_MAX_TEXT);
+		if (pyc_text(buf, len, &names) == 0 && names.len > 0) {
+			rc = finding_add_reason(f, "its names and strings were read from the byte code");
+			if (rc == 0 || rc == -E2BIG)
+				rc = scanner_assess(s, &facts, CONTENT_MODULE, (const uint8_t *)names.data,
+						    names.len, f);
+			strbuf_free(&names);
+			free(buf);
+			return rc;
+		}
+		strbuf_free(&names);
+	}
 	if (rc == 0)
 		rc = scanner_assess(s, &facts, CONTENT_MODULE, text ? buf : NULL, len, f);
 	free(buf);
