@@ -32,5 +32,7 @@ int cmd_hunt(int argc, char **argv);
 extern const char hunt_usage[];
 int cmd_watch(int argc, char **argv);
 extern const char watch_usage[];
+int cmd_emulate(int argc, char **argv);
+extern const char emulate_usage[];
 
 #endif

@@ -38,6 +38,8 @@ static const char main_usage[] =
 	"            (DeviceFileEvents, DeviceRegistryEvents)\n"
 	"  watch     report new or changed start-up hooks as they are written,\n"
 	"            with the writing process\n"
+	"  emulate   run harmless versions of the published test procedures in a\n"
+	"            sandbox and check that every face detects them\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help, or a command's help with COMMAND --help\n"
@@ -567,6 +569,8 @@ main(int argc, char **argv)
 		return cmd_hunt(argc - 1, argv + 1);
 	if (strcmp(argv[1], "watch") == 0)
 		return cmd_watch(argc - 1, argv + 1);
+	if (strcmp(argv[1], "emulate") == 0)
+		return cmd_emulate(argc - 1, argv + 1);
 	fprintf(stderr, "sitehound: unknown command '%s'\nTry 'sitehound --help' for the list of commands.\n",
 		argv[1]);
 	return EXIT_ERROR;
