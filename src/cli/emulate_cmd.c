@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,7 +33,9 @@ const char emulate_usage[] =
 	"  -f, --format FORMAT   'text' (default, a table) or 'jsonl'\n"
 	"      --python PATH     the interpreter to run (default /usr/bin/python3)\n"
 	"      --python313 PATH  a CPython 3.13 interpreter, for the form-feed .pth and\n"
-	"                        the prefix sitecustomize scenarios; skipped without it\n"
+	"                        the prefix sitecustomize scenarios (default: the first\n"
+	"                        python3.13 found in /usr/local/bin, /usr/bin or\n"
+	"                        ~/.pyenv/versions; skipped without one)\n"
 	"      --with-watch      also require sitehound watch to alert on each hook\n"
 	"      --allow FILE      the site allowlist that scan uses, as in a deployment\n"
 	"  -h, --help            show this help\n"
@@ -102,6 +105,35 @@ print_table(const struct emulate_result *res, size_t n)
 	}
 }
 
+/* The first CPython 3.13 found in the usual places, or NULL. The result is static. */
+static const char *
+find_python313(void)
+{
+	static char found[PATH_MAX];
+	const char *home = getenv("HOME");
+	glob_t g;
+	size_t i;
+
+	if (access("/usr/local/bin/python3.13", X_OK) == 0)
+		return "/usr/local/bin/python3.13";
+	if (access("/usr/bin/python3.13", X_OK) == 0)
+		return "/usr/bin/python3.13";
+	if (!home)
+		return NULL;
+	snprintf(found, sizeof(found), "%s/.pyenv/versions/3.13*/bin/python3.13", home);
+	if (glob(found, 0, NULL, &g) != 0)
+		return NULL;
+	for (i = g.gl_pathc; i > 0; i--) {
+		if (access(g.gl_pathv[i - 1], X_OK) == 0) {
+			snprintf(found, sizeof(found), "%s", g.gl_pathv[i - 1]);
+			globfree(&g);
+			return found;
+		}
+	}
+	globfree(&g);
+	return NULL;
+}
+
 int
 cmd_emulate(int argc, char **argv)
 {
@@ -160,6 +192,8 @@ cmd_emulate(int argc, char **argv)
 			return EXIT_ERROR;
 		}
 	}
+	if (!opts.python313)
+		opts.python313 = find_python313();
 	if (access(opts.python, X_OK) < 0) {
 		fputs("sitehound: cannot run the interpreter '", stderr);
 		fput_escaped(opts.python, stderr);

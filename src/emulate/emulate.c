@@ -519,10 +519,11 @@ run_linux(const struct emulate_options *opts, const struct scenario *sc, struct 
 
 		if (strcmp(sc->name, "form-feed-pth") == 0 || strcmp(sc->name, "prefix-sitecustomize") == 0) {
 			if (!opts->python313) {
-				set_check(r, EMULATE_PAYLOAD, EMULATE_SKIPPED, "needs a CPython %s interpreter "
-					  "(--python313)", strcmp(sc->name, "form-feed-pth") == 0
-					  ? "3.13, which splits .pth lines at form feeds,"
-					  : "without a sitecustomize in its standard library, such as 3.13");
+				set_check(r, EMULATE_PAYLOAD, EMULATE_SKIPPED, "needs a CPython interpreter %s, "
+					  "such as 3.13; give one with --python313",
+					  strcmp(sc->name, "form-feed-pth") == 0
+					  ? "that splits .pth lines at form feeds"
+					  : "without a sitecustomize in its standard library");
 				for (int d = EMULATE_SCAN; d < EMULATE_DETECTORS; d++)
 					set_check(r, (enum emulate_detector)d, EMULATE_SKIPPED, "the scenario did not run");
 				return;
