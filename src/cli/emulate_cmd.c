@@ -27,7 +27,8 @@ const char emulate_usage[] =
 	"file in the sandbox, runs the real interpreter to show it runs, scans the\n"
 	"sandbox, and hunts through the Defender events the actions produce. The\n"
 	"Windows and macOS tests are checked through their telemetry. The sandbox\n"
-	"(under $TMPDIR or /tmp) is removed at the end; nothing else is written.\n"
+	"(under $TMPDIR or /tmp) is removed at the end; nothing else is written\n"
+	"unless --user or --system asks for it.\n"
 	"\n"
 	"Options:\n"
 	"  -f, --format FORMAT   'text' (default, a table) or 'jsonl'\n"
@@ -38,12 +39,16 @@ const char emulate_usage[] =
 	"                        ~/.pyenv/versions; skipped without one)\n"
 	"      --with-watch      also require sitehound watch to alert on each hook\n"
 	"      --allow FILE      the site allowlist that scan uses, as in a deployment\n"
+	"      --user            also plant usercustomize.py in your real user site,\n"
+	"                        then put back exactly what was there\n"
+	"      --system          also plant a .pth in the interpreter's real\n"
+	"                        site-packages, then put back exactly what was there\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"Exit status: 0 when every expected detection passed, 1 when one failed,\n"
 	"2 on an error.\n";
 
-enum { OPT_PYTHON = 256, OPT_PYTHON313, OPT_WITH_WATCH, OPT_ALLOW };
+enum { OPT_PYTHON = 256, OPT_PYTHON313, OPT_WITH_WATCH, OPT_ALLOW, OPT_USER, OPT_SYSTEM };
 
 static int
 print_jsonl(const struct emulate_result *res, size_t n)
@@ -143,6 +148,8 @@ cmd_emulate(int argc, char **argv)
 		{ "python313", required_argument, NULL, OPT_PYTHON313 },
 		{ "with-watch", no_argument, NULL, OPT_WITH_WATCH },
 		{ "allow", required_argument, NULL, OPT_ALLOW },
+		{ "user", no_argument, NULL, OPT_USER },
+		{ "system", no_argument, NULL, OPT_SYSTEM },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -183,6 +190,12 @@ cmd_emulate(int argc, char **argv)
 			break;
 		case OPT_ALLOW:
 			allow_file = optarg;
+			break;
+		case OPT_USER:
+			opts.real_user = true;
+			break;
+		case OPT_SYSTEM:
+			opts.real_system = true;
 			break;
 		case 'h':
 			fputs(emulate_usage, stdout);

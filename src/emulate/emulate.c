@@ -21,6 +21,7 @@
 
 #include "core/strbuf.h"
 #include "hunt/hunt.h"
+#include "scan/fsroot.h"
 
 /* How long the watcher may take to report a planted hook. */
 #define WATCH_WAIT_MS 5000
@@ -658,6 +659,173 @@ run_linux(const struct emulate_options *opts, const struct scenario *sc, struct 
 	check_watch(opts, r, w, hook);
 }
 
+extern char **environ;
+
+/* Directories made for a real-place scenario, deepest last, to remove afterwards. */
+#define MADE_DIRS_MAX 16
+
+/* What a real-place scenario changes, so that it can be put back exactly. */
+struct restore {
+	char file[PATH_MAX];
+	bool had_file;
+	char *saved;
+	size_t saved_len;
+	mode_t saved_mode;
+	char pycache[PATH_MAX];
+	bool had_pycache;
+	char made[MADE_DIRS_MAX][PATH_MAX];
+	size_t nmade;
+};
+
+static int
+read_all(const char *path, char **out, size_t *len, mode_t *mode)
+{
+	struct stat st;
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp)
+		return -errno;
+	if (fstat(fileno(fp), &st) < 0 || !(*out = malloc((size_t)st.st_size + 1))) {
+		fclose(fp);
+		return -ENOMEM;
+	}
+	*len = fread(*out, 1, (size_t)st.st_size, fp);
+	*mode = st.st_mode & 07777;
+	fclose(fp);
+	return 0;
+}
+
+/* Makes dir and its missing parents, remembering each one made. */
+static int
+make_dirs_recorded(const char *dir, struct restore *rs)
+{
+	char buf[PATH_MAX];
+	char *p;
+
+	fmt(buf, sizeof(buf), "%s", dir);
+	for (p = buf + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		{
+			char c = *p;
+
+			*p = '\0';
+			if (!exists(buf)) {
+				if (mkdir(buf, 0755) < 0)
+					return -errno;
+				if (rs->nmade < MADE_DIRS_MAX)
+					fmt(rs->made[rs->nmade++], PATH_MAX, "%s", buf);
+			}
+			*p = c;
+			if (c == '\0')
+				return 0;
+		}
+	}
+}
+
+/* Removes the byte code the interpreter wrote for the planted module, and what was made. */
+static bool
+put_back(struct restore *rs, const char *stem)
+{
+	DIR *d;
+	struct dirent *de;
+	bool ok = true;
+	size_t i;
+
+	unlink(rs->file);
+	if (rs->had_file) {
+		FILE *fp = fopen(rs->file, "wb");
+
+		ok = fp && fwrite(rs->saved, 1, rs->saved_len, fp) == rs->saved_len;
+		if (fp)
+			ok &= fclose(fp) == 0;
+		ok &= chmod(rs->file, rs->saved_mode) == 0;
+	}
+	/* NOTE: byte code of the planted module that existed before is removed too; CPython
+	 * writes it again from the source when needed. */
+	d = opendir(rs->pycache);
+	while (d && (de = readdir(d)) != NULL) {
+		char path[PATH_MAX * 2];
+
+		if (strncmp(de->d_name, stem, strlen(stem)) != 0 || de->d_name[strlen(stem)] != '.')
+			continue;
+		fmt(path, sizeof(path), "%s/%s", rs->pycache, de->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+	if (!rs->had_pycache)
+		rmdir(rs->pycache);
+	for (i = rs->nmade; i > 0; i--)
+		ok &= rmdir(rs->made[i - 1]) == 0;
+	free(rs->saved);
+	return ok;
+}
+
+/*
+ * Plants a hook in a real place (the invoking user's user site, or the
+ * interpreter's site-packages), triggers it, scans it, and puts back
+ * exactly what was there.
+ */
+static void
+run_real(const struct emulate_options *opts, struct emulate_result *r, bool user, const char *sb)
+{
+	char cmd[PATH_MAX + 160], dir[PATH_MAX], marker[PATH_MAX], text[256];
+	const char *stem = user ? "usercustomize" : "sitehound_emulate_hook";
+	struct restore rs;
+	FILE *p;
+	int rc;
+
+	memset(&rs, 0, sizeof(rs));
+	r->scenario = user ? "real-user-usercustomize" : "real-system-pth";
+	r->description = user ? "usercustomize.py in the invoking user's real user site (--user)"
+			      : "a .pth in the interpreter's real site-packages (--system)";
+	for (int d = EMULATE_HUNT; d < EMULATE_DETECTORS; d++)
+		set_check(r, (enum emulate_detector)d, EMULATE_NOT_EXPECTED,
+			  "checked by the sandbox and telemetry scenarios");
+	/* Without -S, so that a virtual environment's own prefix is used, as when it runs. */
+	fmt(cmd, sizeof(cmd), "'%s' -c 'import site, sys; sys.stdout.write(%s)'", opts->python,
+	    user ? "site.getusersitepackages()" : "site.getsitepackages()[0]");
+	p = popen(cmd, "r");
+	if (!p || !fgets(dir, sizeof(dir), p)) {
+		if (p)
+			pclose(p);
+		set_check(r, EMULATE_PAYLOAD, EMULATE_FAIL, "cannot ask %s for its site directory",
+			  opts->python);
+		return;
+	}
+	pclose(p);
+	{
+		/* The scan reports normalised paths; HOME may hold ".." or "//". */
+		char *norm = path_normalize("/", dir);
+
+		if (norm) {
+			fmt(dir, sizeof(dir), "%s", norm);
+			free(norm);
+		}
+	}
+	fmt(rs.file, sizeof(rs.file), "%s/%s%s", dir, stem, user ? ".py" : ".pth");
+	fmt(rs.pycache, sizeof(rs.pycache), "%s/__pycache__", dir);
+	rs.had_pycache = exists(rs.pycache);
+	rs.had_file = exists(rs.file) &&
+		      read_all(rs.file, &rs.saved, &rs.saved_len, &rs.saved_mode) == 0;
+	rc = make_dirs_recorded(dir, &rs);
+	payload(text, sizeof(text), r->scenario);
+	if (rc == 0)
+		rc = write_file(rs.file, text);
+	fmt(marker, sizeof(marker), "%s/marker-%s", sb, r->scenario);
+	if (rc == 0) {
+		char *argv[] = { (char *)(uintptr_t)opts->python, "-c", "pass", NULL };
+
+		check_payload(r, argv, environ, marker);
+		check_scan(opts, r, NULL, rs.file, rs.file);
+	} else {
+		set_check(r, EMULATE_PAYLOAD, EMULATE_FAIL, "cannot write %s: %s", rs.file, strerror(-rc));
+	}
+	if (!put_back(&rs, stem))
+		set_check(r, EMULATE_PAYLOAD, EMULATE_FAIL, "could not restore %s exactly", rs.file);
+}
+
 int
 emulate_run(const struct emulate_options *opts, struct emulate_result **results, size_t *count,
 	    bool *cleaned, char *sandbox, size_t sandbox_size)
@@ -675,7 +843,7 @@ emulate_run(const struct emulate_options *opts, struct emulate_result **results,
 	fmt(sandbox, sandbox_size, "%s/sitehound-emulate-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(sandbox))
 		return -errno;
-	res = calloc(NSCENARIOS, sizeof(*res));
+	res = calloc(NSCENARIOS + 2, sizeof(*res));
 	if (!res)
 		return -ENOMEM;
 	run_dir = sandbox;
@@ -710,6 +878,11 @@ emulate_run(const struct emulate_options *opts, struct emulate_result **results,
 			continue;
 		check_hunt(&res[i], &scenarios[i], events_path);
 	}
+	*count = NSCENARIOS;
+	if (opts->real_user)
+		run_real(opts, &res[(*count)++], true, sandbox);
+	if (opts->real_system)
+		run_real(opts, &res[(*count)++], false, sandbox);
 	if (w.pid > 0) {
 		kill(w.pid, SIGTERM);
 		waitpid(w.pid, NULL, 0);
@@ -720,6 +893,5 @@ emulate_run(const struct emulate_options *opts, struct emulate_result **results,
 	nftw(sandbox, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	*cleaned = !exists(sandbox);
 	*results = res;
-	*count = NSCENARIOS;
 	return 0;
 }

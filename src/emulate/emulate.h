@@ -8,7 +8,8 @@
  * runs, scans the sandbox, and hunts through the Defender file events the
  * actions would have produced. Scenarios of the Windows and macOS tests are
  * checked through their telemetry alone. The sandbox is removed at the end
- * and its removal verified. Nothing outside the sandbox is written.
+ * and its removal verified. Nothing outside the sandbox is written unless
+ * real_user or real_system asks for it, and then what was there is restored.
  */
 #ifndef SITEHOUND_EMULATE_EMULATE_H
 #define SITEHOUND_EMULATE_EMULATE_H
@@ -51,6 +52,8 @@ struct emulate_options {
 	const char *python313;    /* an interpreter that splits .pth lines at form feeds, or NULL */
 	const char *sitehound;    /* this program, for the watcher run as a child */
 	bool with_watch;
+	bool real_user;   /* also plant usercustomize.py in the invoking user's real user site */
+	bool real_system; /* also plant a .pth in the interpreter's real site-packages */
 	const struct scan_options *scan; /* base options: the allowlist and caps */
 };
 
