@@ -556,6 +556,10 @@ main(int argc, char **argv)
 			fputs(watch_usage, stdout);
 			return EXIT_CLEAN;
 		}
+		if (argc > 2 && strcmp(argv[1], "help") == 0 && strcmp(argv[2], "emulate") == 0) {
+			fputs(emulate_usage, stdout);
+			return EXIT_CLEAN;
+		}
 		fputs(main_usage, stdout);
 		return EXIT_CLEAN;
 	}

@@ -664,7 +664,7 @@ extern char **environ;
 /* Directories made for a real-place scenario, deepest last, to remove afterwards. */
 #define MADE_DIRS_MAX 16
 
-/* What a real-place scenario changes, so that it can be put back exactly. */
+/* The changes of a real-place scenario, recorded so that they can be put back exactly. */
 struct restore {
 	char file[PATH_MAX];
 	bool had_file;
