@@ -23,8 +23,8 @@ struct assess_input {
 	const char *owner;               /* the package that lists it, or NULL */
 	bool conffile;                   /* a Debian conffile, which an administrator may edit */
 	/* The record is the system package database (dpkg), which only root writes.
-	 * A RECORD or conda-meta file sits beside the hook, so whoever wrote the hook can
-	 * write it too: it shows the file is unchanged, not who wrote it. */
+	 * A RECORD or conda-meta file sits beside the hook, so the writer of the hook can
+	 * write it too. Such a record shows the file is unchanged, not who wrote it. */
 	bool system_record;
 	const struct catalogue_entry *catalogue; /* the known benign shape, or NULL */
 	const char *allowed;             /* the --allow comment for its SHA-256, or NULL */
@@ -32,8 +32,8 @@ struct assess_input {
 	 * a statement added to a tool's hook. */
 	bool beside_known;
 	const struct content_report *content;    /* NULL when the content is not known */
-	/* Why a directory that a known shape adds to sys.path is unsafe (temporary or
-	 * world-writable), or NULL. */
+	/* The reason a directory that a known shape adds to sys.path is unsafe
+	 * (temporary or world-writable), or NULL. */
 	const char *unsafe_dir;
 	/* A module that a .pth line imports from its own site directory, or NULL. */
 	const char *imported_name;

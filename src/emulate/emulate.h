@@ -4,9 +4,9 @@
  * detects them.
  *
  * Each Linux scenario plants a hook whose payload only creates a marker
- * file in the sandbox, runs the real interpreter to show that the payload
- * runs, scans the sandbox, and hunts through the Defender file events the
- * actions would have produced. Scenarios of the Windows and macOS tests are
+ * file in the sandbox, and runs the real interpreter to show that the
+ * payload runs. It then scans the sandbox and hunts through the Defender
+ * file events the actions would have produced. Scenarios of the Windows and macOS tests are
  * checked through their telemetry alone. The sandbox is removed at the end
  * and its removal verified. Nothing outside the sandbox is written unless
  * real_user or real_system asks for it, and then what was there is restored.
@@ -33,7 +33,7 @@ enum emulate_outcome {
 	EMULATE_NOT_EXPECTED, /* the detector is not meant to see this scenario */
 	EMULATE_PASS,
 	EMULATE_FAIL,
-	EMULATE_SKIPPED,      /* cannot run here; the reason says why */
+	EMULATE_SKIPPED,      /* cannot run here, for the reason given */
 };
 
 struct emulate_check {

@@ -1,9 +1,10 @@
 /*
- * envscan: reports one Python start-up variable that a configuration file
+ * envscan: reports each Python start-up variable that a configuration file
  * or a live process sets, and follows its value to the code it makes the
- * interpreter run: the PYTHONSTARTUP file, modules that PYTHONPATH puts
- * before the standard library, the user site under PYTHONUSERBASE and the
- * library under PYTHONHOME. That code is assessed like any other hook.
+ * interpreter run. That code is the PYTHONSTARTUP file, modules that
+ * PYTHONPATH puts before the standard library, the user site under
+ * PYTHONUSERBASE and the library under PYTHONHOME, and it is assessed like
+ * any other hook.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -182,26 +183,16 @@ is_directory(struct scanner *s, const char *path)
 static int
 follow_path_dir(struct scanner *s, const struct env_setting *set, const char *dir)
 {
+	/* Source, package and sourceless forms, tried in this order; only the first found is reported. */
+	static const char *const module_forms[] = { ".py", "/__init__.py", ".pyc" };
 	size_t i, k;
 	int rc = 0;
 
 	for (i = 0; i < sizeof(path_modules) / sizeof(path_modules[0]) && rc == 0; i++) {
 		for (k = 0; k < 3 && rc == 0; k++) {
 			char *path = NULL;
-			int n;
 
-			switch (k) {
-			case 0:
-				n = asprintf(&path, "%s/%s.py", dir, path_modules[i].name);
-				break;
-			case 1:
-				n = asprintf(&path, "%s/%s/__init__.py", dir, path_modules[i].name);
-				break;
-			default:
-				n = asprintf(&path, "%s/%s.pyc", dir, path_modules[i].name);
-				break;
-			}
-			if (n < 0)
+			if (asprintf(&path, "%s/%s%s", dir, path_modules[i].name, module_forms[k]) < 0)
 				return -ENOMEM;
 			if (is_regular(s, path)) {
 				rc = report_followed_file(s, set, path, "env-path-module",
@@ -518,7 +509,7 @@ raw_has_name(const struct env_setting *set)
 	return strncmp(raw, set->name, n) == 0 && raw[n] == '=';
 }
 
-/* Lowers the severity for settings that cannot reach Python as written, and says why. */
+/* Lowers the severity of settings that cannot reach Python as written, with the reason. */
 static int
 apply_scope(const struct env_setting *set, struct finding *f)
 {

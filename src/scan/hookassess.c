@@ -172,8 +172,8 @@ struct imported_module {
 /*
  * Finds the first module the line imports that lives in dir (NAME.py or
  * NAME/__init__.py), looks it up in the package records and analyses its
- * content, even for a line of known shape: such a line is only as benign
- * as the module it loads. Returns 1 when one
+ * content. This is done for lines of known shape too, because such a line
+ * is only as benign as the module it loads. Returns 1 when one
  * was found, 0 when none was, or -ENOMEM.
  */
 static int

@@ -458,7 +458,7 @@ site_get(struct provdb *db, const char *dir, struct provdb_site **out)
 		return rc;
 	slot = db->sites_next;
 	drop_site(db, slot);
-	/* Drop the oldest other sites while the cache holds too much record text. */
+	/* Drop the oldest other sites while the cache keeps too much record text. */
 	for (size_t k = 1; k < PROVDB_SITES_MAX &&
 	     db->sites_bytes + (*out)->bytes > PROVDB_CACHE_BYTES_MAX; k++)
 		drop_site(db, (slot + k) % PROVDB_SITES_MAX);

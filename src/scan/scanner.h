@@ -108,7 +108,7 @@ int scan_process_environments(struct scanner *s);
 __attribute__((warn_unused_result))
 int scan_environment(struct scanner *s);
 
-/* What is known about one hook file, gathered once for all of its findings. */
+/* The facts about one hook file, gathered once for all of its findings. */
 struct hook_facts {
 	struct prov_result prov; /* the package record that lists it and the hash check */
 	const char *allowed;     /* the --allow comment for its SHA-256, or NULL */
@@ -118,9 +118,9 @@ struct hook_facts {
 };
 
 /*
- * Fills out for the hook file at path whose content is buf[0..len);
- * complete is false when the file was cut at the read cap, and then no
- * hash is compared. Returns 0 or -ENOMEM.
+ * Fills out for the hook file at path whose content is buf[0..len).
+ * complete is false when the file was cut at the read cap, so no hash is
+ * compared. Returns 0 or -ENOMEM.
  */
 __attribute__((warn_unused_result))
 int scanner_hook_facts(struct scanner *s, const char *path, const uint8_t *buf, size_t len,

@@ -101,8 +101,8 @@ __attribute__((warn_unused_result))
 int fswatch_open(struct fswatch *w, enum fswatch_mode mode);
 
 /*
- * Watches path: for fanotify the whole file system that holds it (once per
- * file system), for inotify path and every directory below it.
+ * Watches path: for fanotify the whole file system that contains it (once
+ * per file system), for inotify path and every directory below it.
  */
 __attribute__((warn_unused_result))
 int fswatch_add(struct fswatch *w, const char *path);

@@ -116,7 +116,7 @@ struct proccache_stats {
 	uint64_t evicted;   /* records evicted for room before their grace period ended */
 };
 
-/* What a child process of Python runs, from its executable and arguments. */
+/* The kind of program a child process of Python runs, from its executable and arguments. */
 enum proc_child_kind {
 	PROC_CHILD_OTHER,         /* none of the kinds below */
 	PROC_CHILD_SHELL,         /* sh, bash, dash, zsh */
@@ -156,7 +156,7 @@ struct proccache_event {
 	char comm[PROCCACHE_COMM_MAX]; /* comm events only; NUL-terminated */
 };
 
-/* Events decoded from one datagram; a datagram normally holds one. */
+/* Events decoded from one datagram, which normally contains one. */
 #define PROCCACHE_BATCH_MAX 16
 
 struct proccache_batch {
@@ -212,8 +212,8 @@ int proccache_parent_chain(struct proccache *cache, pid_t pid, pid_t *out, size_
  * Stores in out[0..*count) the recorded children of parent that were forked
  * within window_ms of the parent's last exec (or fork, when no exec was
  * seen), that executed a program themselves, and whose program is not
- * PROC_CHILD_OTHER. At most max are stored; *count says how many matched in
- * all. Returns -ENOENT when parent is unknown.
+ * PROC_CHILD_OTHER. At most max are stored, and *count is the number that
+ * matched in all. Returns -ENOENT when parent is unknown.
  */
 __attribute__((warn_unused_result))
 int proccache_early_children(struct proccache *cache, pid_t parent, uint32_t window_ms,

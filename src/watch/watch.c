@@ -22,6 +22,7 @@
 #include "scan/provdb.h"
 #include "watch/privdrop.h"
 #include "watch/proccache.h"
+#include "watch/procfs.h"
 
 /* Exec events kept between two checks for early children. */
 #define WATCH_EXECS_MAX 4096
@@ -33,8 +34,6 @@
 
 /* Parent processes named in an alert at most. */
 #define PARENT_CHAIN_MAX 4
-/* Bytes of /proc/PID/cmdline kept for an alert. */
-#define CMDLINE_MAX 4096
 
 static bool
 ends_with(const char *s, const char *suffix)
@@ -163,58 +162,6 @@ writer_free(struct writer *w)
 	memset(w, 0, sizeof(*w));
 }
 
-/* Reads a small /proc file; NULL when the process is gone. */
-static char *
-read_proc(pid_t pid, const char *what, size_t max, size_t *len)
-{
-	char path[64], *buf;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	buf = malloc(max + 1);
-	if (!buf) {
-		close(fd);
-		return NULL;
-	}
-	n = read(fd, buf, max);
-	close(fd);
-	if (n < 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = (size_t)n;
-	return buf;
-}
-
-/* The parent pid and command name of pid from /proc/PID/stat. */
-static bool
-read_stat(pid_t pid, pid_t *ppid, char *comm, size_t comm_size)
-{
-	size_t len;
-	char *stat = read_proc(pid, "stat", 1024, &len);
-	char *open_paren, *close_paren;
-	int parent;
-
-	if (!stat)
-		return false;
-	open_paren = strchr(stat, '(');
-	close_paren = strrchr(stat, ')');
-	if (!open_paren || !close_paren || close_paren < open_paren ||
-	    sscanf(close_paren + 1, " %*c %d", &parent) != 1) {
-		free(stat);
-		return false;
-	}
-	snprintf(comm, comm_size, "%.*s", (int)(close_paren - open_paren - 1), open_paren + 1);
-	*ppid = parent;
-	free(stat);
-	return true;
-}
-
 /* Copies a cached command line, arguments joined with spaces. */
 static char *
 join_cmdline(const uint8_t *raw, size_t len)
@@ -245,6 +192,38 @@ user_name(uid_t uid)
 	return name;
 }
 
+/* Appends "comm (pid)" to the writer's parent chain, nearest parent first. */
+static void
+add_parent(struct writer *w, const char *comm, pid_t pid)
+{
+	char *joined = NULL;
+
+	if (asprintf(&joined, "%s%s%s (%d)", w->parents ? w->parents : "",
+		     w->parents ? " < " : "", comm, (int)pid) < 0)
+		return; /* the chain is only shorter */
+	free(w->parents);
+	w->parents = joined;
+}
+
+/*
+ * Sets the writer's executable, command line and user from a process
+ * record. A process that exited before its exec was read keeps only its
+ * command name. Returns whether the writer is named.
+ */
+static bool
+writer_fill(struct writer *w, pid_t pid, const struct proc_record *rec)
+{
+	w->pid = pid;
+	if (rec->exe[0])
+		w->exe = strdup(rec->exe);
+	else if (rec->comm[0])
+		w->comm = strdup(rec->comm);
+	w->cmdline = join_cmdline(rec->cmdline, rec->cmdline_len);
+	if (rec->ids_known)
+		w->user = user_name(rec->ruid);
+	return w->exe != NULL || w->comm != NULL;
+}
+
 /* Names the writer from the process cache, which keeps processes that have exited. */
 static bool
 writer_from_cache(struct proccache *procs, pid_t pid, struct writer *w)
@@ -256,85 +235,36 @@ writer_from_cache(struct proccache *procs, pid_t pid, struct writer *w)
 	if (!procs || pid <= 0 || proccache_lookup(procs, pid, &rec) < 0 ||
 	    (!rec.exe[0] && !rec.comm[0]))
 		return false;
-	w->pid = pid;
-	/* A process that exited before its exec was read keeps only its command name. */
-	if (rec.exe[0])
-		w->exe = strdup(rec.exe);
-	else
-		w->comm = strdup(rec.comm);
-	w->cmdline = join_cmdline(rec.cmdline, rec.cmdline_len);
-	if (rec.ids_known)
-		w->user = user_name(rec.ruid);
 	if (proccache_parent_chain(procs, pid, chain, PARENT_CHAIN_MAX, &n) < 0)
 		n = 0;
 	for (i = 0; i < n && i < PARENT_CHAIN_MAX; i++) {
 		struct proc_record parent;
-		char *joined = NULL;
 
 		if (proccache_lookup(procs, chain[i], &parent) < 0)
 			break;
-		if (asprintf(&joined, "%s%s%s (%d)", w->parents ? w->parents : "",
-			     w->parents ? " < " : "", parent.comm, (int)chain[i]) < 0)
-			break;
-		free(w->parents);
-		w->parents = joined;
+		add_parent(w, parent.comm, chain[i]);
 	}
-	return w->exe != NULL || w->comm != NULL;
+	return writer_fill(w, pid, &rec);
 }
 
+/* Names the writer from /proc alone, when there is no process cache; pid 0 names nobody. */
 static void
 writer_read(pid_t pid, struct writer *w)
 {
-	char link[64], exe[4096], comm[64];
-	struct passwd pw, *found = NULL;
-	char pwbuf[1024];
-	size_t len = 0, i;
-	ssize_t n;
-	char *status;
-	pid_t cur = pid, ppid;
+	struct proc_record rec, parent;
+	pid_t cur;
 	int depth;
 
 	memset(w, 0, sizeof(*w));
 	w->pid = pid;
-	if (pid <= 0)
+	if (pid <= 0 || procfs_read(pid, &rec) < 0)
 		return;
-	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
-	n = readlink(link, exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		w->exe = strdup(exe);
-	}
-	w->cmdline = read_proc(pid, "cmdline", CMDLINE_MAX, &len);
-	for (i = 0; w->cmdline && i + 1 < len; i++) {
-		if (w->cmdline[i] == '\0')
-			w->cmdline[i] = ' ';
-	}
-	status = read_proc(pid, "status", 4096, &len);
-	if (status) {
-		char *uid = strstr(status, "\nUid:");
-		unsigned long value;
-
-		if (uid && sscanf(uid + 5, "%lu", &value) == 1) {
-			if (getpwuid_r((uid_t)value, &pw, pwbuf, sizeof(pwbuf), &found) == 0 && found)
-				w->user = strdup(found->pw_name);
-			else if (asprintf(&w->user, "uid %lu", value) < 0)
-				w->user = NULL;
-		}
-		free(status);
-	}
-	for (depth = 0; depth < PARENT_CHAIN_MAX && read_stat(cur, &ppid, comm, sizeof(comm)) &&
-	     ppid > 0; depth++) {
-		char parent_comm[64], *joined = NULL;
-		pid_t unused;
-
-		if (!read_stat(ppid, &unused, parent_comm, sizeof(parent_comm)))
+	(void)writer_fill(w, pid, &rec);
+	for (cur = rec.ppid, depth = 0; cur > 0 && depth < PARENT_CHAIN_MAX; depth++) {
+		if (procfs_read(cur, &parent) < 0)
 			break;
-		if (asprintf(&joined, "%s%s%s (%d)", w->parents ? w->parents : "",
-			     w->parents ? " < " : "", parent_comm, (int)ppid) < 0)
-			break;
-		free(w->parents);
-		w->parents = joined;
-		cur = ppid;
+		add_parent(w, parent.comm, cur);
+		cur = parent.ppid;
 	}
 }
 
@@ -348,8 +278,8 @@ struct pending {
 	long first_ms;    /* when the first event for the path was read */
 };
 
-/* How long a file that was created but not yet closed after writing waits for its
- * close event, so that its alert sees the content. */
+/* How long a new file that is not yet closed after writing waits for its close event,
+ * so that its alert is made from the written content. */
 #define CREATE_WAIT_MS 200
 
 struct watcher {
@@ -1130,7 +1060,7 @@ search_new_dirs(struct watcher *wt, const struct fsev_batch *b)
 	for (i = 0; i < b->count && rc == 0; i++) {
 		const struct fsev *ev = &b->items[i];
 
-		/* fanotify sees files created in a new directory, but not those moved in with it. */
+		/* fanotify reports files created in a new directory, not those moved in with it. */
 		if (!ev->is_dir || !ev->path || !in_scope(wt, ev->path) || !to_scanned(wt, ev->path))
 			continue;
 		if (ev->kind == FSEV_MOVED_TO ||

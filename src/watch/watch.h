@@ -6,10 +6,10 @@
  * is assessed by the scan code itself and carries the event's action and
  * the writing process.
  *
- * Nothing is lost silently: a kernel queue overflow produces a loss record
- * (rule "watch-loss") and a rescan; directories that could not be watched
- * and events in directories deleted before they could be named are
- * logged. Alerts beyond the rate limit are held back and counted in a
+ * Nothing is lost silently. A kernel queue overflow produces a loss record
+ * (rule "watch-loss") and a rescan, and so does a deleted watched
+ * directory. Directories that could not be watched and events in
+ * directories deleted before they could be named are logged. Alerts beyond the rate limit are held back and counted in a
  * "watch-held-back" record.
  */
 #ifndef SITEHOUND_WATCH_WATCH_H
@@ -57,7 +57,7 @@ struct watch_callbacks {
 
 /*
  * Runs until SIGTERM or SIGINT (blocked here and read through a signalfd)
- * or until a callback asks to stop. Returns 0, or a negative errno when
+ * or until a callback returns nonzero. Returns 0, or a negative errno when
  * the watch could not start or failed.
  */
 __attribute__((warn_unused_result))

@@ -595,7 +595,7 @@ test_live_lookup_from_proc(void **state)
 	}
 	assert_int_equal(proccache_open(&cache, NULL), 0);
 
-	/* This test process started before the cache, so /proc answers. */
+	/* This test process started before the cache, so the lookup is served from /proc. */
 	assert_int_equal(proccache_lookup(cache, getpid(), rec), 0);
 	assert_int_equal(rec->source, PROC_SOURCE_PROCFS);
 	assert_int_equal(rec->ppid, getppid());
